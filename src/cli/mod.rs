@@ -1,0 +1,55 @@
+//! The command line: parses arguments and wires library stages together.
+//! Nothing here computes; every subcommand calls library functions.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub mod locate;
+
+/// Exit codes, distinct so scripts and batch schedulers can tell them apart.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Something failed while running (I/O, solver error).
+    pub const FAILURE: u8 = 1;
+    /// The input is wrong: bad scenario, bad CSV, bad arguments.
+    pub const INPUT: u8 = 2;
+    /// The plan is infeasible: some norm cannot be met (the report says which).
+    pub const INFEASIBLE: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "civplan",
+    version,
+    about = "Where to build, and how big: county elderly-care and funeral facility planning",
+    long_about = "civplan turns census data into uncertain demand for township elderly-care \
+centres, concentrated care centres for disabled 特困 persons, funeral service stations and \
+public-welfare cemeteries (Monte Carlo), then sites and sizes facilities against the county \
+plan's norms with a mixed-integer program solved by HiGHS."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
+    Locate(locate::LocateArgs),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::INPUT } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Locate(args) => locate::run(args),
+    }
+}

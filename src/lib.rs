@@ -1,0 +1,15 @@
+//! civplan: where to build, and how big.
+//!
+//! Data flows one way through the stages, one module each:
+//! [`scenario`] (read and validate inputs) → [`demography`] (Monte Carlo
+//! projection) → [`demand`] (population to service demand) → [`locate`]
+//! (optimisation models) → [`report`] (outputs). The [`cli`] module only wires
+//! these library functions to the command line.
+
+pub mod cli;
+pub mod demand;
+pub mod demography;
+pub mod geo;
+pub mod locate;
+pub mod report;
+pub mod scenario;

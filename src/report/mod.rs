@@ -1,0 +1,3 @@
+//! Outputs: every run writes one folder, atomically.
+
+pub mod atomic;

@@ -1,0 +1,515 @@
+//! Checks of meaning (ranges, references, sums) after the files parsed.
+
+use super::error::Problem;
+use super::load::{span_of, Rows, Source};
+use super::model::*;
+use super::param::Param;
+use std::collections::{BTreeMap, BTreeSet};
+use toml::de::DeTable;
+
+pub(crate) struct Validator<'a> {
+    pub problems: &'a mut Vec<Problem>,
+}
+
+/// Mainland China bounding box (with a margin): a coordinate outside it is a
+/// swapped lat/lon or a typo.
+const CHINA_LAT: (f64, f64) = (18.0, 54.0);
+const CHINA_LON: (f64, f64) = (73.0, 135.5);
+
+struct TomlCheck<'s, 'p> {
+    src: &'s Source,
+    root: Option<toml::Spanned<DeTable<'s>>>,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl TomlCheck<'_, '_> {
+    fn push(&mut self, path: &str, value: impl ToString, expected: impl Into<String>) {
+        let span = self.root.as_ref().and_then(|r| span_of(r.get_ref(), path));
+        let p = match span {
+            Some(s) => self.src.problem(path, value.to_string(), expected, s),
+            None => Problem::new(&self.src.path, path, value.to_string(), expected),
+        };
+        self.problems.push(p);
+    }
+
+    fn range(&mut self, path: &str, v: f64, lo: f64, hi: f64, what: &str) {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.push(path, v, format!("{what} in [{lo}, {hi}]"));
+        }
+    }
+
+    fn positive(&mut self, path: &str, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.push(path, v, "a finite number > 0");
+        }
+    }
+
+    fn non_negative(&mut self, path: &str, v: f64) {
+        if !(v.is_finite() && v >= 0.0) {
+            self.push(path, v, "a finite number >= 0");
+        }
+    }
+
+    /// A parameter whose every possible draw must lie in [lo, hi].
+    fn param(&mut self, path: &str, p: &Param, lo: f64, hi: f64, what: &str) {
+        let (a, b) = p.support();
+        if !(a >= lo && b <= hi) {
+            let shown = match p {
+                Param::Fixed(v) => v.to_string(),
+                _ => format!("{p:?}"),
+            };
+            self.push(path, shown, format!("{what}: every draw in [{lo}, {hi}] (use a beta or a bounded distribution)"));
+        }
+    }
+
+    fn vec_len<T>(&mut self, path: &str, v: &[T], n: usize, what: &str) -> bool {
+        if v.len() != n {
+            self.push(path, format!("{} values", v.len()), format!("{n} values ({what})"));
+            false
+        } else {
+            true
+        }
+    }
+}
+
+impl Validator<'_> {
+    pub fn config(&mut self, src: &Source, c: &Config) {
+        let root = DeTable::parse(&src.text).ok();
+        let mut t = TomlCheck { src, root, problems: self.problems };
+        let m = &c.meta;
+        if m.name_pinyin.is_empty() || !m.name_pinyin.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') {
+            t.push("meta.name_pinyin", &m.name_pinyin, "ASCII letters and digits (it names the output folder)");
+        }
+        t.range("meta.base_year", m.base_year as f64, 1990.0, 2100.0, "a year");
+        if m.target_years.is_empty() {
+            t.push("meta.target_years", "[]", "at least one target year");
+        }
+        for (i, y) in m.target_years.iter().enumerate() {
+            if *y <= m.base_year || *y > m.base_year + 50 {
+                t.push(&format!("meta.target_years.{i}"), y, format!("a year after the base year {} and at most 50 years later", m.base_year));
+            }
+            if i > 0 && *y <= m.target_years[i - 1] {
+                t.push(&format!("meta.target_years.{i}"), y, "target years in increasing order, each once");
+            }
+        }
+        if m.draws == 0 || m.draws > 1_000_000 {
+            t.push("meta.draws", m.draws, "between 1 and 1,000,000 draws");
+        }
+
+        let p = &c.population;
+        t.positive("population.residents_2020", p.residents_2020 as f64);
+        for (k, v) in [("aged0_14_share", p.aged0_14_share), ("aged60_share", p.aged60_share), ("aged65_share", p.aged65_share)] {
+            if let Some(v) = v {
+                t.range(&format!("population.{k}"), v, 0.0, 1.0, "a share");
+            }
+        }
+        if let (Some(a60), Some(a65)) = (p.aged60_share, p.aged65_share) {
+            if a65 > a60 {
+                t.push("population.aged65_share", a65, format!("at most aged60_share ({a60}): 65+ are part of 60+"));
+            }
+        }
+        if let Some(sr) = p.sex_ratio {
+            t.range("population.sex_ratio", sr, 50.0, 200.0, "males per 100 females");
+        }
+        t.range("population.sum_tolerance_share", p.sum_tolerance_share, 0.0, 0.2, "a relative tolerance");
+        if p.age_structure_scope == AgeScope::Reference && (p.aged60_share.is_none() || p.aged65_share.is_none()) {
+            t.push(
+                "population.age_structure_scope",
+                "\"reference\"",
+                "aged60_share and aged65_share too: a reference shape is rescaled to the county's census shares",
+            );
+        }
+
+        let d = &c.demography;
+        t.range("demography.mortality.e0_male_years", d.mortality.e0_male_years, 30.0, 95.0, "years of life expectancy");
+        t.range("demography.mortality.e0_female_years", d.mortality.e0_female_years, 30.0, 95.0, "years of life expectancy");
+        t.range("demography.mortality.infant_q0_male", d.mortality.infant_q0_male, 0.0, 0.2, "a death probability");
+        t.range("demography.mortality.infant_q0_female", d.mortality.infant_q0_female, 0.0, 0.2, "a death probability");
+        t.range("demography.mortality.gompertz_slope", d.mortality.gompertz_slope, 0.03, 0.2, "a Gompertz slope per year");
+        t.param("demography.mortality.improvement_rate", &d.mortality.improvement_rate, -0.1, 0.1, "an annual rate");
+        t.range("demography.mortality.improvement_volatility", d.mortality.improvement_volatility, 0.0, 0.5, "a volatility");
+        t.param("demography.fertility.tfr", &d.fertility.tfr, 0.0, 8.0, "a total fertility rate");
+        t.range("demography.fertility.tfr_reversion", d.fertility.tfr_reversion, 0.0, 1.0, "a reversion share");
+        t.range("demography.fertility.tfr_volatility", d.fertility.tfr_volatility, 0.0, 2.0, "a volatility");
+        if t.vec_len("demography.fertility.age_schedule", &d.fertility.age_schedule, 7, "groups 15-19 .. 45-49") {
+            for (i, v) in d.fertility.age_schedule.iter().enumerate() {
+                t.non_negative(&format!("demography.fertility.age_schedule.{i}"), *v);
+            }
+            if d.fertility.age_schedule.iter().sum::<f64>() <= 0.0 {
+                t.push("demography.fertility.age_schedule", "all zero", "a schedule with a positive sum");
+            }
+        }
+        t.param("demography.migration.urban_rate", &d.migration.urban_rate, -1.0, 1.0, "a rate per resident");
+        t.param("demography.migration.rural_rate", &d.migration.rural_rate, -1.0, 1.0, "a rate per resident");
+        if t.vec_len("demography.migration.age_profile", &d.migration.age_profile, 21, "groups 0-4 .. 95-99, 100+") {
+            for (i, v) in d.migration.age_profile.iter().enumerate() {
+                t.non_negative(&format!("demography.migration.age_profile.{i}"), *v);
+            }
+        }
+        t.param("demography.sex_ratio_at_birth", &d.sex_ratio_at_birth, 90.0, 130.0, "males per 100 females at birth");
+
+        let q = &c.demand;
+        if t.vec_len("demand.disability_prevalence", &q.disability_prevalence, 6, "60-64, 65-69, 70-74, 75-79, 80-84, 85+") {
+            for (i, p) in q.disability_prevalence.iter().enumerate() {
+                t.param(&format!("demand.disability_prevalence.{i}"), p, 0.0, 1.0, "a share");
+            }
+        }
+        for (k, p) in [
+            ("disabled_institutional_share", &q.disabled_institutional_share),
+            ("able_institutional_share", &q.able_institutional_share),
+            ("tekun_per_resident", &q.tekun_per_resident),
+            ("tekun_disabled_share", &q.tekun_disabled_share),
+            ("tekun_willing_share", &q.tekun_willing_share),
+            ("cremation_rate_base", &q.cremation_rate_base),
+            ("cremation_rate_final", &q.cremation_rate_final),
+            ("eco_burial_share_base", &q.eco_burial_share_base),
+            ("eco_burial_share_final", &q.eco_burial_share_final),
+            ("funeral_station_use_share", &q.funeral_station_use_share),
+            ("public_cemetery_share", &q.public_cemetery_share),
+        ] {
+            t.param(&format!("demand.{k}"), p, 0.0, 1.0, "a share");
+        }
+        t.positive("demand.services_per_hall_per_year", q.services_per_hall_per_year);
+        t.positive("demand.grave_plot_m2", q.grave_plot_m2);
+        t.positive("demand.eco_plot_m2", q.eco_plot_m2);
+
+        for (name, norm) in c.norms.iter() {
+            let path = format!("norms.{name}.value");
+            match name {
+                n if n.contains("_share") => t.range(&path, norm.value, 0.0, 1.0, "a share"),
+                n if n.ends_with("_min") && (n.contains("centres") || n.contains("stations") || n.contains("cemeteries") || n.contains("plots")) => {
+                    if !(norm.value >= 0.0 && norm.value.fract() == 0.0) {
+                        t.push(&path, norm.value, "a whole number >= 0");
+                    }
+                }
+                n if n.contains("radius") => t.positive(&path, norm.value),
+                "cremation_rate_min" => t.range(&path, norm.value, 0.0, 1.0, "a share"),
+                _ => t.non_negative(&path, norm.value),
+            }
+            if norm.source.trim().is_empty() {
+                t.push(&format!("norms.{name}.source"), "\"\"", "where the norm comes from (plan file and line, or the province default)");
+            }
+            if let Some(b) = &norm.basis {
+                if name != "centralised_care_min_share" || !(b == "all" || b == "willing") {
+                    t.push(&format!("norms.{name}.basis"), format!("\"{b}\""), "basis only on centralised_care_min_share, \"all\" or \"willing\"");
+                }
+            }
+        }
+
+        let k = &c.costs;
+        for (key, v) in [
+            ("bed_yuan", k.bed_yuan),
+            ("nursing_bed_extra_yuan", k.nursing_bed_extra_yuan),
+            ("land_urban_yuan_per_m2", k.land_urban_yuan_per_m2),
+            ("land_rural_yuan_per_m2", k.land_rural_yuan_per_m2),
+            ("grave_plot_yuan", k.grave_plot_yuan),
+            ("hall_yuan", k.hall_yuan),
+            ("travel_yuan_per_person_minute", k.travel_yuan_per_person_minute),
+        ] {
+            t.non_negative(&format!("costs.{key}"), v);
+        }
+        for (key, v) in &k.fixed_yuan {
+            if !FacilityType::ALL.iter().any(|f| f.key() == key) {
+                let names: Vec<&str> = FacilityType::ALL.iter().map(|f| f.key()).collect();
+                t.push(&format!("costs.fixed_yuan.{key}"), v, format!("a facility type: one of {}", names.join(", ")));
+            } else {
+                t.non_negative(&format!("costs.fixed_yuan.{key}"), *v);
+            }
+        }
+        t.range("costs.discount_rate", k.discount_rate, 0.0, 0.5, "an annual rate");
+        t.positive("costs.lifetime_years", k.lifetime_years);
+        t.range("travel.detour_factor", c.travel.detour_factor, 1.0, 5.0, "road km per straight-line km");
+        t.positive("travel.speed_kmh", c.travel.speed_kmh);
+        t.non_negative("travel.intra_town_min", c.travel.intra_town_min);
+    }
+
+    fn row(&mut self, src: &Source, line: usize, col: &str, value: impl ToString, expected: impl Into<String>) {
+        let value = value.to_string();
+        // Point at the cell when we can find it on its line.
+        let text = &src.text;
+        let line_start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let line_text = text[line_start..].split('\n').next().unwrap_or("");
+        let col_idx = text.lines().next().and_then(|h| h.split(',').position(|c| c.trim() == col));
+        let cell = col_idx.and_then(|i| {
+            let mut off = 0;
+            for (j, c) in line_text.split(',').enumerate() {
+                if j == i {
+                    return Some((line_start + off, c.len()));
+                }
+                off += c.len() + 1;
+            }
+            None
+        });
+        let (start, len) = cell.unwrap_or((line_start, line_text.len()));
+        self.problems.push(Problem::new(&src.path, col, value, expected).at(&src.text, start, len));
+    }
+
+    fn share(&mut self, src: &Source, line: usize, col: &str, v: f64) {
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            self.row(src, line, col, v, "a share in [0, 1]");
+        }
+    }
+
+    fn non_negative(&mut self, src: &Source, line: usize, col: &str, v: f64) {
+        if !(v.is_finite() && v >= 0.0) {
+            self.row(src, line, col, v, "a finite number >= 0");
+        }
+    }
+
+    pub fn towns(&mut self, src: &Source, rows: &Rows<Town>, cfg: Option<&Config>) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        if rows.rows.is_empty() {
+            self.problems.push(Problem::new(&src.path, "(rows)", "", "at least one town").at_line(1));
+        }
+        for (line, t) in &rows.rows {
+            let line = *line;
+            if t.code.len() != 12 || !t.code.chars().all(|c| c.is_ascii_digit()) {
+                self.row(src, line, "code", &t.code, "a 12-digit 统计用区划代码 (e.g. 500152001000)");
+            }
+            if let Some(first) = seen.insert(&t.code, line) {
+                self.row(src, line, "code", &t.code, format!("a unique town code (already used on line {first})"));
+            }
+            if t.name.trim().is_empty() {
+                self.row(src, line, "name", "\"\"", "the town's name");
+            }
+            if t.residents_2020 == 0 {
+                self.row(src, line, "residents_2020", 0, "a positive 2020 resident population");
+            }
+            if !(t.lat.is_finite() && t.lat >= CHINA_LAT.0 && t.lat <= CHINA_LAT.1) {
+                self.row(src, line, "lat", t.lat, format!("a latitude inside China ({}..{} °N); lat/lon swapped?", CHINA_LAT.0, CHINA_LAT.1));
+            }
+            if !(t.lon.is_finite() && t.lon >= CHINA_LON.0 && t.lon <= CHINA_LON.1) {
+                self.row(src, line, "lon", t.lon, format!("a longitude inside China ({}..{} °E); lat/lon swapped?", CHINA_LON.0, CHINA_LON.1));
+            }
+            if let Some(v) = t.aged60_share {
+                self.share(src, line, "aged60_share", v);
+            }
+            if let Some(v) = t.aged65_share {
+                self.share(src, line, "aged65_share", v);
+                if let Some(a60) = t.aged60_share {
+                    if v > a60 {
+                        self.row(src, line, "aged65_share", v, format!("at most aged60_share ({a60})"));
+                    }
+                }
+            }
+        }
+        if let Some(cfg) = cfg {
+            let sum: u64 = rows.rows.iter().map(|(_, t)| t.residents_2020).sum();
+            let want = cfg.population.residents_2020;
+            let tol = cfg.population.sum_tolerance_share;
+            if want > 0 && !rows.rows.is_empty() && (sum as f64 - want as f64).abs() > tol * want as f64 {
+                self.problems.push(
+                    Problem::new(
+                        &src.path,
+                        "residents_2020",
+                        format!("sum {sum}"),
+                        format!(
+                            "towns summing to population.residents_2020 = {want} within {:.1}% (off by {})",
+                            tol * 100.0,
+                            sum as i64 - want as i64
+                        ),
+                    )
+                    .at_line(1),
+                );
+            }
+        }
+    }
+
+    pub fn ages(&mut self, src: &Source, rows: &Rows<AgeGroup>, cfg: Option<&Config>, town_total: u64) {
+        let mut next = 0u32;
+        let mut open_seen = false;
+        for (line, g) in &rows.rows {
+            let line = *line;
+            if open_seen {
+                self.row(src, line, "age_from", g.age_from, "no group after the open-ended one");
+            }
+            if g.age_from != next {
+                self.row(src, line, "age_from", g.age_from, format!("{next} (groups must be contiguous from age 0)"));
+            }
+            match g.age_to {
+                Some(to) if to < g.age_from => self.row(src, line, "age_to", to, format!("an age >= age_from ({})", g.age_from)),
+                Some(to) => next = to + 1,
+                None => open_seen = true,
+            }
+            self.non_negative(src, line, "male", g.male);
+            self.non_negative(src, line, "female", g.female);
+        }
+        if !rows.rows.is_empty() && !open_seen {
+            let line = rows.rows.last().map(|r| r.0).unwrap_or(1);
+            self.row(src, line, "age_to", "", "the last group open-ended (empty age_to, e.g. 100+)");
+        }
+        if let Some(last) = rows.rows.iter().rev().find(|(_, g)| g.age_to.is_none()) {
+            if last.1.age_from > 100 {
+                self.row(src, last.0, "age_from", last.1.age_from, "an open group starting at 100 or below");
+            }
+        }
+        if let Some(cfg) = cfg {
+            if cfg.population.age_structure_scope == AgeScope::County && town_total > 0 {
+                let sum: f64 = rows.rows.iter().map(|(_, g)| g.male + g.female).sum();
+                let tol = cfg.population.sum_tolerance_share;
+                if (sum - town_total as f64).abs() > tol * town_total as f64 {
+                    self.problems.push(
+                        Problem::new(
+                            &src.path,
+                            "male+female",
+                            format!("sum {sum:.0}"),
+                            format!("the towns' residents ({town_total}) within {:.1}% (age_structure_scope = \"county\")", tol * 100.0),
+                        )
+                        .at_line(1),
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn facilities(&mut self, src: &Source, rows: &Rows<Facility>, towns: &[String]) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (line, f) in &rows.rows {
+            let line = *line;
+            if f.id.trim().is_empty() {
+                self.row(src, line, "id", "\"\"", "a facility id");
+            }
+            if let Some(first) = seen.insert(&f.id, line) {
+                self.row(src, line, "id", &f.id, format!("a unique id (already used on line {first})"));
+            }
+            if let Some(code) = &f.town_code {
+                if !towns.iter().any(|t| t == code) {
+                    self.row(src, line, "town_code", code, "a town code from towns.csv (or empty for county-wide stock)");
+                }
+            }
+            for (col, v) in [("beds", f.beds), ("nursing_beds", f.nursing_beds), ("land_m2", f.land_m2), ("grave_plots", f.grave_plots), ("halls", f.halls)] {
+                self.non_negative(src, line, col, v);
+            }
+            if f.nursing_beds > f.beds {
+                self.row(src, line, "nursing_beds", f.nursing_beds, format!("at most beds ({})", f.beds));
+            }
+            if f.count == 0 {
+                self.row(src, line, "count", 0, "at least 1 facility");
+            }
+            if f.beds > 0.0 && !f.kind.has_beds() {
+                self.row(src, line, "beds", f.beds, format!("0 for a {} (it holds no elderly-care beds)", f.kind.key()));
+            }
+        }
+    }
+
+    pub fn candidates(&mut self, src: &Source, rows: &Rows<Candidate>, towns: &[String], facilities: Option<&Rows<Facility>>) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let fac: BTreeMap<&str, &Facility> = facilities
+            .map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect())
+            .unwrap_or_default();
+        for (line, c) in &rows.rows {
+            let line = *line;
+            if c.id.trim().is_empty() {
+                self.row(src, line, "id", "\"\"", "a candidate id");
+            }
+            if let Some(first) = seen.insert(&c.id, line) {
+                self.row(src, line, "id", &c.id, format!("a unique id (already used on line {first})"));
+            }
+            if fac.contains_key(c.id.as_str()) {
+                self.row(src, line, "id", &c.id, "an id not already used by an existing facility");
+            }
+            if !towns.iter().any(|t| *t == c.town_code) {
+                self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
+            }
+            if let Some(e) = &c.expands {
+                match fac.get(e.as_str()) {
+                    None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
+                    Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => {
+                        self.row(src, line, "expands", e, format!("a facility in the same town ({}), not {:?}", c.town_code, f.town_code))
+                    }
+                    _ => {}
+                }
+            }
+            for (col, v) in [("max_beds", c.max_beds), ("max_land_m2", c.max_land_m2), ("max_plots", c.max_plots), ("max_halls", c.max_halls)] {
+                self.non_negative(src, line, col, v);
+            }
+            if let Some(v) = c.fixed_yuan {
+                self.non_negative(src, line, "fixed_yuan", v);
+            }
+            let (cap_col, cap) = match c.kind {
+                FacilityType::Cemetery => ("max_plots", c.max_plots),
+                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
+                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
+                _ => ("max_beds", c.max_beds),
+            };
+            if cap <= 0.0 && cap.is_finite() {
+                self.row(src, line, cap_col, cap, format!("a positive capacity for a {} candidate", c.kind.key()));
+            }
+        }
+    }
+
+    pub fn travel(&mut self, src: &Source, rows: &Rows<TravelTime>, towns: &[String]) {
+        let mut seen = BTreeSet::new();
+        for (line, r) in &rows.rows {
+            for (col, code) in [("from_code", &r.from_code), ("to_code", &r.to_code)] {
+                if !towns.iter().any(|t| t == code) {
+                    self.row(src, *line, col, code, "a town code from towns.csv");
+                }
+            }
+            self.non_negative(src, *line, "minutes", r.minutes);
+            if !seen.insert((r.from_code.clone(), r.to_code.clone())) {
+                self.row(src, *line, "to_code", &r.to_code, format!("one row per pair (from {} to {} is repeated)", r.from_code, r.to_code));
+            }
+        }
+    }
+
+    pub fn mortality(&mut self, src: &Source, rows: &Rows<MortalityRow>) {
+        for (i, (line, r)) in rows.rows.iter().enumerate() {
+            if r.age != i as u32 {
+                self.row(src, *line, "age", r.age, format!("{i} (one row per single year of age 0..100, in order)"));
+            }
+            for (col, q) in [("qx_male", r.qx_male), ("qx_female", r.qx_female)] {
+                if !(q.is_finite() && (0.0..=1.0).contains(&q)) {
+                    self.row(src, *line, col, q, "a death probability in [0, 1]");
+                }
+            }
+        }
+        if rows.rows.len() != 101 {
+            let line = rows.rows.last().map(|r| r.0).unwrap_or(1);
+            self.problems.push(
+                Problem::new(&src.path, "age", format!("{} rows", rows.rows.len()), "101 rows, ages 0..100 (100 = 100+)").at_line(line),
+            );
+        }
+    }
+
+    pub fn fertility(&mut self, src: &Source, rows: &Rows<FertilityRow>) {
+        let mut seen = BTreeSet::new();
+        for (line, r) in &rows.rows {
+            if !(15..=49).contains(&r.age) {
+                self.row(src, *line, "age", r.age, "an age of mother in 15..49");
+            }
+            if !seen.insert(r.age) {
+                self.row(src, *line, "age", r.age, "each age once");
+            }
+            if !(r.asfr.is_finite() && (0.0..=1.0).contains(&r.asfr)) {
+                self.row(src, *line, "asfr", r.asfr, "births per woman per year in [0, 1]");
+            }
+        }
+    }
+}
+
+impl Norms {
+    /// Every norm that is set, by key name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Norm)> {
+        [
+            ("elderly_land_m2_per_resident", &self.elderly_land_m2_per_resident),
+            ("nursing_bed_min_share", &self.nursing_bed_min_share),
+            ("beds_per_1000_elderly_min", &self.beds_per_1000_elderly_min),
+            ("total_beds_min", &self.total_beds_min),
+            ("centralised_care_min_share", &self.centralised_care_min_share),
+            ("centre_coverage_min_share", &self.centre_coverage_min_share),
+            ("disabled_care_centres_min", &self.disabled_care_centres_min),
+            ("government_bed_share_max", &self.government_bed_share_max),
+            ("funeral_stations_min", &self.funeral_stations_min),
+            ("public_cemeteries_min", &self.public_cemeteries_min),
+            ("eco_burial_plots_min", &self.eco_burial_plots_min),
+            ("service_radius_min", &self.service_radius_min),
+            ("regional_radius_min", &self.regional_radius_min),
+            ("funeral_radius_min", &self.funeral_radius_min),
+            ("cemetery_radius_min", &self.cemetery_radius_min),
+            ("cremation_rate_min", &self.cremation_rate_min),
+        ]
+        .into_iter()
+        .filter_map(|(k, n)| n.as_ref().map(|n| (k, n)))
+    }
+}
