@@ -4,7 +4,11 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod common;
+pub mod describe;
 pub mod locate;
+pub mod simulate;
+pub mod validate;
 
 /// Exit codes, distinct so scripts and batch schedulers can tell them apart.
 pub mod exit {
@@ -35,6 +39,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check a scenario: every file, every key, every row.
+    Validate(validate::ValidateArgs),
+    /// Summarise a scenario: towns, people, facilities against each norm.
+    Describe(describe::DescribeArgs),
+    /// Monte Carlo population and demand projection.
+    Simulate(simulate::SimulateArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -50,6 +60,9 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Describe(args) => describe::run(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }

@@ -159,7 +159,14 @@ pub fn path(base: f64, last: f64, frac: f64) -> f64 {
 
 /// All metrics of one town in one year. `frac` is how far the year is along
 /// the base → last-target path (for the cremation and eco-burial targets).
-pub fn compute(p: &Pyramid, flows: &Flows, d: &DemandDraw, frac: f64, carry: &mut Carry, out: &mut [f64; Metric::COUNT]) {
+pub fn compute(
+    p: &Pyramid,
+    flows: &Flows,
+    d: &DemandDraw,
+    frac: f64,
+    carry: &mut Carry,
+    out: &mut [f64; Metric::COUNT],
+) {
     let residents = total(p);
     let a60 = aged(p, 60);
     // Disabled elderly by the six age groups 60–64 … 85+.

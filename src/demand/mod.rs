@@ -33,12 +33,7 @@ pub struct SimOptions {
 impl SimOptions {
     /// The scenario's own draws and seed.
     pub fn from_scenario(s: &Scenario) -> Self {
-        SimOptions {
-            draws: s.config.meta.draws,
-            seed: s.config.meta.seed,
-            deterministic: false,
-            progress: false,
-        }
+        SimOptions { draws: s.config.meta.draws, seed: s.config.meta.seed, deterministic: false, progress: false }
     }
 }
 
@@ -81,12 +76,7 @@ pub fn summarise(values: &[f64]) -> Summary {
     let mut v = values.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-    Summary {
-        mean,
-        p5: quantile_sorted(&v, 0.05),
-        p50: quantile_sorted(&v, 0.5),
-        p95: quantile_sorted(&v, 0.95),
-    }
+    Summary { mean, p5: quantile_sorted(&v, 0.05), p50: quantile_sorted(&v, 0.5), p95: quantile_sorted(&v, 0.95) }
 }
 
 impl Simulation {
@@ -178,16 +168,17 @@ fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, dr
     let mut out = [0.0; Metric::COUNT];
     for town in 0..n_towns {
         let mut carry = Carry::default();
-        let mut visit = |year: u32, pop: &crate::demography::base::Pyramid, flows: &crate::demography::project::Flows| {
-            let frac = (year - proj.base_year) as f64 / span;
-            compute(pop, flows, &demand, frac, &mut carry, &mut out);
-            if let Some(y) = years.iter().position(|&t| t == year) {
-                let at = (y * n_towns + town) * Metric::COUNT;
-                for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
-                    *dst = *src as f32;
+        let mut visit =
+            |year: u32, pop: &crate::demography::base::Pyramid, flows: &crate::demography::project::Flows| {
+                let frac = (year - proj.base_year) as f64 / span;
+                compute(pop, flows, &demand, frac, &mut carry, &mut out);
+                if let Some(y) = years.iter().position(|&t| t == year) {
+                    let at = (y * n_towns + town) * Metric::COUNT;
+                    for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
+                        *dst = *src as f32;
+                    }
                 }
-            }
-        };
+            };
         if noisy {
             proj.project_town(town, &demog, &rates, Some(&mut rng), &mut visit);
         } else {

@@ -133,13 +133,11 @@ impl Projector {
                 asfr[a] = self.fert_shape[a] * tfr;
             }
             out.push(YearRates { q, asfr, male_birth_share });
-            let (e1, e2): (f64, f64) = if deterministic {
-                (0.0, 0.0)
-            } else {
-                (StandardNormal.sample(rng), StandardNormal.sample(rng))
-            };
+            let (e1, e2): (f64, f64) =
+                if deterministic { (0.0, 0.0) } else { (StandardNormal.sample(rng), StandardNormal.sample(rng)) };
             k += draw.improvement + d.mortality.improvement_volatility * e1;
-            tfr = (tfr + d.fertility.tfr_reversion * (draw.tfr_mean - tfr) + d.fertility.tfr_volatility * e2).clamp(0.0, 8.0);
+            tfr = (tfr + d.fertility.tfr_reversion * (draw.tfr_mean - tfr) + d.fertility.tfr_volatility * e2)
+                .clamp(0.0, 8.0);
         }
         out
     }

@@ -137,11 +137,7 @@ pub fn step<R: Rng + ?Sized>(
             }
         }
     }
-    Flows {
-        births,
-        deaths,
-        net_migration: net,
-    }
+    Flows { births, deaths, net_migration: net }
 }
 
 /// Total persons in a pyramid.
@@ -162,11 +158,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     fn zero_rates() -> YearRates {
-        YearRates {
-            q: [[0.0; AGES]; 2],
-            asfr: [0.0; AGES],
-            male_birth_share: 0.5,
-        }
+        YearRates { q: [[0.0; AGES]; 2], asfr: [0.0; AGES], male_birth_share: 0.5 }
     }
 
     #[test]

@@ -2,5 +2,8 @@
 //! literature ([`classic`], `civplan locate`) and the norm-driven planning
 //! model of the county plans (`civplan plan`).
 
+pub mod capacity;
 pub mod classic;
+pub mod compliance;
 pub mod solver;
+pub mod travel;

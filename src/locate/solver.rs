@@ -20,12 +20,7 @@ pub struct SolveOptions {
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        Self {
-            threads: 1,
-            time_limit_s: 300.0,
-            mip_rel_gap: 1e-9,
-            verbose: false,
-        }
+        Self { threads: 1, time_limit_s: 300.0, mip_rel_gap: 1e-9, verbose: false }
     }
 }
 

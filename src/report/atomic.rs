@@ -12,6 +12,7 @@ pub struct OutputDir {
     staging: PathBuf,
     target: PathBuf,
     committed: bool,
+    discard: Vec<String>,
 }
 
 impl OutputDir {
@@ -22,20 +23,13 @@ impl OutputDir {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
         fs::create_dir_all(&staging)?;
-        Ok(Self {
-            staging,
-            target: target.to_path_buf(),
-            committed: false,
-        })
+        Ok(Self { staging, target: target.to_path_buf(), committed: false, discard: Vec::new() })
     }
 
     /// Path of a file inside the staging folder.
@@ -48,6 +42,11 @@ impl OutputDir {
         fs::write(self.path(file), contents)
     }
 
+    /// When merging, do not carry this file of an earlier run over.
+    pub fn discard_old(&mut self, file: &str) {
+        self.discard.push(file.to_string());
+    }
+
     /// Replace `target` by the staged folder. Files of an earlier run that this
     /// run did not write are kept only if `merge` is true (so `simulate` and
     /// `plan` can share one county folder without deleting each other's files).
@@ -56,7 +55,8 @@ impl OutputDir {
             for entry in fs::read_dir(&self.target)? {
                 let entry = entry?;
                 let dest = self.staging.join(entry.file_name());
-                if !dest.exists() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !dest.exists() && !self.discard.contains(&name) {
                     let from = entry.path();
                     if from.is_dir() {
                         copy_dir(&from, &dest)?;

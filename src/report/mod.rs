@@ -1,3 +1,7 @@
-//! Outputs: every run writes one folder, atomically.
+//! Outputs: every run writes one folder, atomically, with a manifest and the
+//! resolved inputs beside its tables.
 
 pub mod atomic;
+pub mod describe;
+pub mod manifest;
+pub mod simulate;

@@ -127,11 +127,7 @@ impl Diagnostic for Rendered {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(self.label.clone()),
-            self.span.0,
-            self.span.1.max(1),
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new(Some(self.label.clone()), self.span.0, self.span.1.max(1)))))
     }
 }
 
@@ -162,9 +158,7 @@ impl ScenarioError {
         let handler: Box<dyn miette::ReportHandler> = if fancy {
             Box::new(miette::GraphicalReportHandler::new())
         } else {
-            Box::new(
-                miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()),
-            )
+            Box::new(miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()))
         };
         let graphical = |d: &dyn Diagnostic, out: &mut String| {
             struct Show<'a>(&'a dyn miette::ReportHandler, &'a dyn Diagnostic);

@@ -24,10 +24,7 @@ impl Source {
                     if s.starts_with('\u{feff}') {
                         s.drain(..3);
                     }
-                    Some(Source {
-                        path: path.to_path_buf(),
-                        text: Arc::from(s),
-                    })
+                    Some(Source { path: path.to_path_buf(), text: Arc::from(s) })
                 }
                 Err(e) => {
                     problems.push(Problem::new(
@@ -46,7 +43,13 @@ impl Source {
         }
     }
 
-    pub fn problem(&self, key: impl Into<String>, value: impl Into<String>, expected: impl Into<String>, span: std::ops::Range<usize>) -> Problem {
+    pub fn problem(
+        &self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+        expected: impl Into<String>,
+        span: std::ops::Range<usize>,
+    ) -> Problem {
         Problem::new(&self.path, key, value, expected).at(&self.text, span.start, span.end - span.start)
     }
 }
@@ -209,10 +212,7 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
     problems: &mut Vec<Problem>,
 ) -> Rows<T> {
     let mut out = Rows { rows: Vec::new() };
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(src.text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(src.text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -225,8 +225,16 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
     for col in required {
         if !headers.iter().any(|h| h == *col) {
             problems.push(
-                Problem::new(&src.path, *col, "", format!("a `{col}` column (required; header has: {})", headers.iter().collect::<Vec<_>>().join(",")))
-                    .at(&src.text, 0, header_len),
+                Problem::new(
+                    &src.path,
+                    *col,
+                    "",
+                    format!(
+                        "a `{col}` column (required; header has: {})",
+                        headers.iter().collect::<Vec<_>>().join(",")
+                    ),
+                )
+                .at(&src.text, 0, header_len),
             );
             header_ok = false;
         }
@@ -237,7 +245,12 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
             let mut known: Vec<&str> = required.to_vec();
             known.extend_from_slice(optional);
             let start = src.text[..header_len].find(h).unwrap_or(0);
-            problems.push(src.problem(h, "", format!("a known column: one of {}", known.join(", ")), start..start + h.len()));
+            problems.push(src.problem(
+                h,
+                "",
+                format!("a known column: one of {}", known.join(", ")),
+                start..start + h.len(),
+            ));
             header_ok = false;
         }
         if !seen.insert(h.to_string()) {
@@ -259,7 +272,10 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
                     Ok(row) => out.rows.push((pos.line() as usize, row)),
                     Err(err) => {
                         let csv::ErrorKind::Deserialize { err: e, .. } = err.kind() else {
-                            problems.push(Problem::new(&src.path, "(row)", "", format!("a readable row ({err})")).at_line(pos.line() as usize));
+                            problems.push(
+                                Problem::new(&src.path, "(row)", "", format!("a readable row ({err})"))
+                                    .at_line(pos.line() as usize),
+                            );
                             continue;
                         };
                         let (col, value) = match e.field() {
@@ -322,10 +338,7 @@ pub(crate) fn resolve(path: &Path) -> Result<(PathBuf, PathBuf), ScenarioError> 
     let (dir, toml) = if path.is_dir() {
         (path.to_path_buf(), path.join("scenario.toml"))
     } else if path.is_file() {
-        (
-            path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")),
-            path.to_path_buf(),
-        )
+        (path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")), path.to_path_buf())
     } else {
         return Err(ScenarioError::NotFound {
             path: path.to_path_buf(),
@@ -333,10 +346,7 @@ pub(crate) fn resolve(path: &Path) -> Result<(PathBuf, PathBuf), ScenarioError> 
         });
     };
     if !toml.is_file() {
-        return Err(ScenarioError::NotFound {
-            path: toml,
-            reason: "the scenario folder has no scenario.toml".into(),
-        });
+        return Err(ScenarioError::NotFound { path: toml, reason: "the scenario folder has no scenario.toml".into() });
     }
     Ok((dir, toml))
 }

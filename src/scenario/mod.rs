@@ -20,20 +20,41 @@ use std::path::Path;
 /// Column sets of each CSV table: (required, optional).
 pub const TOWN_COLUMNS: (&[&str], &[&str]) = (
     &["code", "name", "kind", "residents_2020", "lat", "lon", "class", "source"],
-    &["aged60_share", "aged65_share"],
+    &["aged60_share", "aged65_share", "residents_2010", "residents_derived"],
 );
 pub const AGE_COLUMNS: (&[&str], &[&str]) = (&["age_from", "age_to", "male", "female"], &[]);
 pub const FACILITY_COLUMNS: (&[&str], &[&str]) = (
     &[
-        "id", "type", "name", "town_code", "count", "beds", "nursing_beds", "land_m2", "grave_plots", "halls",
-        "operator", "source",
+        "id",
+        "type",
+        "name",
+        "town_code",
+        "count",
+        "beds",
+        "nursing_beds",
+        "land_m2",
+        "grave_plots",
+        "eco_plots",
+        "halls",
+        "operator",
+        "source",
     ],
     &[],
 );
 pub const CANDIDATE_COLUMNS: (&[&str], &[&str]) = (
     &[
-        "id", "type", "name", "town_code", "expands", "max_beds", "max_land_m2", "max_plots", "max_halls",
-        "fixed_yuan", "committed", "source",
+        "id",
+        "type",
+        "name",
+        "town_code",
+        "expands",
+        "max_beds",
+        "max_land_m2",
+        "max_plots",
+        "max_halls",
+        "fixed_yuan",
+        "committed",
+        "source",
     ],
     &[],
 );
@@ -45,10 +66,7 @@ pub const FERTILITY_COLUMNS: (&[&str], &[&str]) = (&["age", "asfr"], &[]);
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let (dir, toml_path) = resolve(path)?;
     let mut problems = Vec::new();
-    let invalid = |problems| ScenarioError::Invalid {
-        dir: dir.clone(),
-        problems,
-    };
+    let invalid = |problems| ScenarioError::Invalid { dir: dir.clone(), problems };
     let Some(toml_src) = Source::read(&toml_path, &mut problems) else {
         return Err(invalid(problems));
     };
@@ -62,36 +80,25 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         Source::read(&dir.join(name), problems).map(|src| (src, cols))
     };
     let towns_src = table(&files.towns, TOWN_COLUMNS, &mut problems);
-    let towns = towns_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<Town>(s, c.0, c.1, &mut problems));
+    let mut towns = towns_src.as_ref().map(|(s, c)| read_csv::<Town>(s, c.0, c.1, &mut problems));
+    if let (Some(rows), Some(cfg)) = (towns.as_mut(), config.as_ref()) {
+        derive_residents(&mut rows.rows, cfg.population.residents_2020, cfg.population.urban_residents_2020);
+    }
     let ages_src = table(&files.age_structure, AGE_COLUMNS, &mut problems);
-    let ages = ages_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
+    let ages = ages_src.as_ref().map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
     let fac_src = table(&files.facilities, FACILITY_COLUMNS, &mut problems);
-    let facilities = fac_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<Facility>(s, c.0, c.1, &mut problems));
+    let facilities = fac_src.as_ref().map(|(s, c)| read_csv::<Facility>(s, c.0, c.1, &mut problems));
     let cand_src = table(&files.candidates, CANDIDATE_COLUMNS, &mut problems);
-    let candidates = cand_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<Candidate>(s, c.0, c.1, &mut problems));
+    let candidates = cand_src.as_ref().map(|(s, c)| read_csv::<Candidate>(s, c.0, c.1, &mut problems));
     let optional = |name: &Option<String>, cols: Cols, problems: &mut Vec<Problem>| {
         name.as_ref().and_then(|n| table(n, cols, problems))
     };
     let travel_src = optional(&files.travel_matrix, TRAVEL_COLUMNS, &mut problems);
-    let travel = travel_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<TravelTime>(s, c.0, c.1, &mut problems));
+    let travel = travel_src.as_ref().map(|(s, c)| read_csv::<TravelTime>(s, c.0, c.1, &mut problems));
     let mort_src = optional(&files.mortality_table, MORTALITY_COLUMNS, &mut problems);
-    let mortality = mort_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<MortalityRow>(s, c.0, c.1, &mut problems));
+    let mortality = mort_src.as_ref().map(|(s, c)| read_csv::<MortalityRow>(s, c.0, c.1, &mut problems));
     let fert_src = optional(&files.fertility_table, FERTILITY_COLUMNS, &mut problems);
-    let fertility = fert_src
-        .as_ref()
-        .map(|(s, c)| read_csv::<FertilityRow>(s, c.0, c.1, &mut problems));
+    let fertility = fert_src.as_ref().map(|(s, c)| read_csv::<FertilityRow>(s, c.0, c.1, &mut problems));
 
     let mut v = validate::Validator { problems: &mut problems };
     if let Some(cfg) = &config {
@@ -100,15 +107,10 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     if let (Some((src, _)), Some(rows)) = (&towns_src, &towns) {
         v.towns(src, rows, config.as_ref());
     }
-    let town_codes: Vec<String> = towns
-        .as_ref()
-        .map(|r| r.rows.iter().map(|(_, t)| t.code.clone()).collect())
-        .unwrap_or_default();
+    let town_codes: Vec<String> =
+        towns.as_ref().map(|r| r.rows.iter().map(|(_, t)| t.code.clone()).collect()).unwrap_or_default();
     if let (Some((src, _)), Some(rows)) = (&ages_src, &ages) {
-        let total: u64 = towns
-            .as_ref()
-            .map(|r| r.rows.iter().map(|(_, t)| t.residents_2020).sum())
-            .unwrap_or(0);
+        let total: u64 = towns.as_ref().map(|r| r.rows.iter().map(|(_, t)| t.residents_2020).sum()).unwrap_or(0);
         v.ages(src, rows, config.as_ref(), total);
     }
     if let (Some((src, _)), Some(rows)) = (&fac_src, &facilities) {
@@ -143,6 +145,139 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 }
 
 fn into_vec<T>(rows: Option<load::Rows<T>>) -> Vec<T> {
-    rows.map(|r| r.rows.into_iter().map(|(_, x)| x).collect())
-        .unwrap_or_default()
+    rows.map(|r| r.rows.into_iter().map(|(_, x)| x).collect()).unwrap_or_default()
+}
+
+/// Fill empty `residents_2020` cells by the rule documented on [`Town`]:
+/// 2010 shares, else urban/rural class split, else an even split, always by
+/// largest remainder so the towns sum exactly to the county total. Towns with
+/// a 2020 figure are never touched.
+fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: Option<u64>) {
+    let known: u64 = rows.iter().map(|(_, t)| t.residents_2020).sum();
+    let missing: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].1.residents_2020 == 0).collect();
+    if missing.is_empty() || known >= county_total {
+        return;
+    }
+    let remaining = county_total - known;
+    let all_have_2010 = missing.iter().all(|&i| rows[i].1.residents_2010.unwrap_or(0) > 0);
+    let groups: Vec<(u64, Vec<(usize, f64)>)> = if all_have_2010 {
+        let w = missing.iter().map(|&i| (i, rows[i].1.residents_2010.unwrap_or(0) as f64)).collect();
+        vec![(remaining, w)]
+    } else {
+        let of_class = |c: TownClass| -> Vec<(usize, f64)> {
+            missing.iter().filter(|&&i| rows[i].1.class == c).map(|&i| (i, 1.0)).collect()
+        };
+        let (urban, rural) = (of_class(TownClass::Urban), of_class(TownClass::Rural));
+        let known_urban: u64 =
+            rows.iter().filter(|(_, t)| t.class == TownClass::Urban).map(|(_, t)| t.residents_2020).sum();
+        match urban_total {
+            Some(u) if !urban.is_empty() && !rural.is_empty() && u > known_urban && u - known_urban < remaining => {
+                let urban_left = u - known_urban;
+                vec![(urban_left, urban), (remaining - urban_left, rural)]
+            }
+            _ => vec![(remaining, missing.iter().map(|&i| (i, 1.0)).collect())],
+        }
+    };
+    for (total, weights) in groups {
+        for (i, n) in largest_remainder(total, &weights) {
+            rows[i].1.residents_2020 = n;
+            rows[i].1.residents_derived = true;
+        }
+    }
+}
+
+/// Split `total` persons over `(key, weight)` in proportion to the weights,
+/// rounding by largest remainder (ties to the earlier row) so parts sum to `total`.
+fn largest_remainder(total: u64, weights: &[(usize, f64)]) -> Vec<(usize, u64)> {
+    let sum: f64 = weights.iter().map(|w| w.1).sum();
+    let mut parts: Vec<(usize, u64, f64)> = weights
+        .iter()
+        .map(|&(i, w)| {
+            let exact = total as f64 * w / sum;
+            (i, exact.floor() as u64, exact - exact.floor())
+        })
+        .collect();
+    let mut left = total - parts.iter().map(|p| p.1).sum::<u64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| parts[b].2.total_cmp(&parts[a].2).then(a.cmp(&b)));
+    for k in order {
+        if left == 0 {
+            break;
+        }
+        parts[k].1 += 1;
+        left -= 1;
+    }
+    parts.into_iter().map(|(i, n, _)| (i, n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn town(r2020: u64, r2010: Option<u64>) -> (usize, Town) {
+        town_of(r2020, r2010, TownClass::Rural)
+    }
+
+    fn town_of(r2020: u64, r2010: Option<u64>, class: TownClass) -> (usize, Town) {
+        (
+            2,
+            Town {
+                code: String::new(),
+                name: String::new(),
+                kind: TownKind::Town,
+                residents_2020: r2020,
+                residents_2010: r2010,
+                residents_derived: false,
+                lat: Some(30.0),
+                lon: Some(106.0),
+                aged60_share: None,
+                aged65_share: None,
+                class,
+                source: String::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn missing_2020_figures_split_by_2010_shares() {
+        // County 1,000; town A known 400; B and C share 600 as 2010's 1:2.
+        let mut rows = vec![town(400, Some(999)), town(0, Some(100)), town(0, Some(200))];
+        derive_residents(&mut rows, 1000, None);
+        assert_eq!(rows[0].1.residents_2020, 400);
+        assert!(!rows[0].1.residents_derived);
+        assert_eq!((rows[1].1.residents_2020, rows[2].1.residents_2020), (200, 400));
+        assert!(rows[1].1.residents_derived && rows[2].1.residents_derived);
+    }
+
+    #[test]
+    fn largest_remainder_keeps_the_exact_total() {
+        // 100 split 1:1:1 → 33.33 each; one town gets the extra person.
+        let mut rows = vec![town(0, Some(1)), town(0, Some(1)), town(0, Some(1))];
+        derive_residents(&mut rows, 100, None);
+        let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
+        assert_eq!(v.iter().sum::<u64>(), 100);
+        assert_eq!(v, vec![34, 33, 33]);
+    }
+
+    #[test]
+    fn without_2010_figures_urban_and_rural_residents_split_by_class() {
+        // County 1,000 of whom 700 urban; urban town A known at 300, so
+        // urban B gets 700 − 300 = 400 and rural C, D share 1,000 − 700 = 300.
+        let mut rows = vec![
+            town_of(300, None, TownClass::Urban),
+            town_of(0, None, TownClass::Urban),
+            town_of(0, None, TownClass::Rural),
+            town_of(0, None, TownClass::Rural),
+        ];
+        derive_residents(&mut rows, 1000, Some(700));
+        let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
+        assert_eq!(v, vec![300, 400, 150, 150]);
+    }
+
+    #[test]
+    fn without_any_basis_the_remainder_is_split_evenly() {
+        let mut rows = vec![town_of(0, None, TownClass::Urban), town_of(0, None, TownClass::Rural)];
+        derive_residents(&mut rows, 1001, None);
+        assert_eq!((rows[0].1.residents_2020, rows[1].1.residents_2020), (501, 500));
+    }
 }

@@ -109,6 +109,11 @@ pub struct Population {
     pub aged65_share: Option<f64>,
     /// Males per 100 females, county census.
     pub sex_ratio: Option<f64>,
+    /// County urban (城镇) residents, census. When towns lack both 2020 and
+    /// 2010 figures, the county total is split by it: urban residents among
+    /// the urban-class towns, the rest among the rural ones (see [`Town`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urban_residents_2020: Option<u64>,
     /// Relative tolerance when age_structure counts are checked against towns.
     #[serde(default = "default_tolerance")]
     pub sum_tolerance_share: f64,
@@ -323,15 +328,32 @@ pub enum TownClass {
 }
 
 /// One row of `towns.csv`.
+///
+/// Where the 2020 census figure of a town is not published, `residents_2020`
+/// may be left empty: the loader then splits the part of the county's 2020
+/// total not covered by the other towns (1) in proportion to `residents_2010`
+/// (the 2010 census) where every such town has one, else (2) by town class:
+/// `population.urban_residents_2020` less the known urban towns, evenly over
+/// the urban-class towns, the rest evenly over the rural ones, else (3)
+/// evenly over all of them; and sets `residents_derived`. Coordinates may be
+/// empty where no public source gives them: such a town is reachable only
+/// from itself unless the travel matrix says otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Town {
     pub code: String,
     pub name: String,
     pub kind: TownKind,
+    #[serde(deserialize_with = "csvfield::zero_u64_if_empty")]
     pub residents_2020: u64,
-    pub lat: f64,
-    pub lon: f64,
+    /// 2010 census residents, the basis of the split when 2020 is missing.
+    #[serde(default)]
+    pub residents_2010: Option<u64>,
+    /// True when residents_2020 was derived by the 2010-share rule.
+    #[serde(default)]
+    pub residents_derived: bool,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub aged60_share: Option<f64>,
     pub aged65_share: Option<f64>,
     pub class: TownClass,
@@ -407,12 +429,7 @@ impl FacilityType {
 
     /// Types whose beds count as institutional elderly-care beds.
     pub fn has_beds(self) -> bool {
-        matches!(
-            self,
-            FacilityType::ElderlyCentre
-                | FacilityType::CareInstitution
-                | FacilityType::DisabledCareCentre
-        )
+        matches!(self, FacilityType::ElderlyCentre | FacilityType::CareInstitution | FacilityType::DisabledCareCentre)
     }
 }
 
@@ -451,6 +468,9 @@ pub struct Facility {
     pub land_m2: f64,
     #[serde(deserialize_with = "csvfield::zero_if_empty")]
     pub grave_plots: f64,
+    /// Eco-burial (节地生态安葬) plots, counted apart from ordinary graves.
+    #[serde(deserialize_with = "csvfield::zero_if_empty")]
+    pub eco_plots: f64,
     #[serde(deserialize_with = "csvfield::zero_if_empty")]
     pub halls: f64,
     pub operator: Operator,
@@ -536,8 +556,7 @@ mod csvfield {
         if s.is_empty() {
             return Ok(0.0);
         }
-        s.parse::<f64>()
-            .map_err(|_| D::Error::custom("expected a number (or empty for 0)"))
+        s.parse::<f64>().map_err(|_| D::Error::custom("expected a number (or empty for 0)"))
     }
 
     pub fn one_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -545,8 +564,15 @@ mod csvfield {
         if s.is_empty() {
             return Ok(1);
         }
-        s.parse::<u32>()
-            .map_err(|_| D::Error::custom("expected a whole number >= 0 (or empty for 1)"))
+        s.parse::<u32>().map_err(|_| D::Error::custom("expected a whole number >= 0 (or empty for 1)"))
+    }
+
+    pub fn zero_u64_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let s = cell(d)?;
+        if s.is_empty() {
+            return Ok(0);
+        }
+        s.parse::<u64>().map_err(|_| D::Error::custom("expected a whole number of persons (or empty to derive it)"))
     }
 
     pub fn false_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {

@@ -127,25 +127,19 @@ impl Param {
                     return mean;
                 }
                 let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
-                Beta::new(mean * k, (1.0 - mean) * k)
-                    .map(|d| d.sample(rng))
-                    .unwrap_or(mean)
+                Beta::new(mean * k, (1.0 - mean) * k).map(|d| d.sample(rng)).unwrap_or(mean)
             }
             Param::Uniform { low, high } => {
                 if low == high {
                     return low;
                 }
-                Uniform::new_inclusive(low, high)
-                    .map(|d| d.sample(rng))
-                    .unwrap_or(low)
+                Uniform::new_inclusive(low, high).map(|d| d.sample(rng)).unwrap_or(low)
             }
             Param::Triangular { low, mode, high } => {
                 if low == high {
                     return low;
                 }
-                Triangular::new(low, high, mode)
-                    .map(|d| d.sample(rng))
-                    .unwrap_or(mode)
+                Triangular::new(low, high, mode).map(|d| d.sample(rng)).unwrap_or(mode)
             }
         }
     }
@@ -220,9 +214,7 @@ impl<'de> Visitor<'de> for ParamVisitor {
     type Value = Param;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(
-            "a number, or a table { dist = \"normal\"|\"beta\"|\"uniform\"|\"triangular\", ... }",
-        )
+        f.write_str("a number, or a table { dist = \"normal\"|\"beta\"|\"uniform\"|\"triangular\", ... }")
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Param, E> {
@@ -255,9 +247,7 @@ impl<'de> Visitor<'de> for ParamVisitor {
         }
         let need = |v: Option<f64>, name: &'static str| v.ok_or_else(|| de::Error::missing_field(name));
         let reject = |v: Option<f64>, name: &'static str, dist: &str| match v {
-            Some(_) => Err(de::Error::custom(format!(
-                "key `{name}` does not belong to a {dist} distribution"
-            ))),
+            Some(_) => Err(de::Error::custom(format!("key `{name}` does not belong to a {dist} distribution"))),
             None => Ok(()),
         };
         let p = match dist.as_deref() {
@@ -265,44 +255,26 @@ impl<'de> Visitor<'de> for ParamVisitor {
                 reject(low, "low", "normal")?;
                 reject(mode, "mode", "normal")?;
                 reject(high, "high", "normal")?;
-                Param::Normal {
-                    mean: need(mean, "mean")?,
-                    sd: need(sd, "sd")?,
-                }
+                Param::Normal { mean: need(mean, "mean")?, sd: need(sd, "sd")? }
             }
             Some("beta") => {
                 reject(low, "low", "beta")?;
                 reject(mode, "mode", "beta")?;
                 reject(high, "high", "beta")?;
-                Param::Beta {
-                    mean: need(mean, "mean")?,
-                    sd: need(sd, "sd")?,
-                }
+                Param::Beta { mean: need(mean, "mean")?, sd: need(sd, "sd")? }
             }
             Some("uniform") => {
                 reject(mean, "mean", "uniform")?;
                 reject(sd, "sd", "uniform")?;
                 reject(mode, "mode", "uniform")?;
-                Param::Uniform {
-                    low: need(low, "low")?,
-                    high: need(high, "high")?,
-                }
+                Param::Uniform { low: need(low, "low")?, high: need(high, "high")? }
             }
             Some("triangular") => {
                 reject(mean, "mean", "triangular")?;
                 reject(sd, "sd", "triangular")?;
-                Param::Triangular {
-                    low: need(low, "low")?,
-                    mode: need(mode, "mode")?,
-                    high: need(high, "high")?,
-                }
+                Param::Triangular { low: need(low, "low")?, mode: need(mode, "mode")?, high: need(high, "high")? }
             }
-            Some(other) => {
-                return Err(de::Error::unknown_variant(
-                    other,
-                    &["normal", "beta", "uniform", "triangular"],
-                ))
-            }
+            Some(other) => return Err(de::Error::unknown_variant(other, &["normal", "beta", "uniform", "triangular"])),
             None => return Err(de::Error::missing_field("dist")),
         };
         p.check().map_err(de::Error::custom)?;
@@ -322,9 +294,7 @@ mod tests {
     }
 
     fn parse(s: &str) -> Result<Param, String> {
-        toml::from_str::<W>(s)
-            .map(|w| w.p)
-            .map_err(|e| e.message().to_string())
+        toml::from_str::<W>(s).map(|w| w.p).map_err(|e| e.message().to_string())
     }
 
     #[test]
@@ -337,26 +307,16 @@ mod tests {
         );
         assert_eq!(
             parse("p = { dist = \"triangular\", low = 1, mode = 2, high = 4 }").unwrap(),
-            Param::Triangular {
-                low: 1.0,
-                mode: 2.0,
-                high: 4.0
-            }
+            Param::Triangular { low: 1.0, mode: 2.0, high: 4.0 }
         );
     }
 
     #[test]
     fn rejects_bad_forms() {
         assert!(parse("p = { mean = 1, sd = 1 }").unwrap_err().contains("dist"));
-        assert!(parse("p = { dist = \"gamma\", mean = 1 }")
-            .unwrap_err()
-            .contains("gamma"));
-        assert!(parse("p = { dist = \"beta\", mean = 0.5, sd = 0.6 }")
-            .unwrap_err()
-            .contains("sd <"));
-        assert!(parse("p = { dist = \"normal\", mean = 1, sd = 1, low = 0 }")
-            .unwrap_err()
-            .contains("low"));
+        assert!(parse("p = { dist = \"gamma\", mean = 1 }").unwrap_err().contains("gamma"));
+        assert!(parse("p = { dist = \"beta\", mean = 0.5, sd = 0.6 }").unwrap_err().contains("sd <"));
+        assert!(parse("p = { dist = \"normal\", mean = 1, sd = 1, low = 0 }").unwrap_err().contains("low"));
         assert!(parse("p = \"x\"").is_err());
     }
 

@@ -58,7 +58,11 @@ impl TomlCheck<'_, '_> {
                 Param::Fixed(v) => v.to_string(),
                 _ => format!("{p:?}"),
             };
-            self.push(path, shown, format!("{what}: every draw in [{lo}, {hi}] (use a beta or a bounded distribution)"));
+            self.push(
+                path,
+                shown,
+                format!("{what}: every draw in [{lo}, {hi}] (use a beta or a bounded distribution)"),
+            );
         }
     }
 
@@ -77,7 +81,9 @@ impl Validator<'_> {
         let root = DeTable::parse(&src.text).ok();
         let mut t = TomlCheck { src, root, problems: self.problems };
         let m = &c.meta;
-        if m.name_pinyin.is_empty() || !m.name_pinyin.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') {
+        if m.name_pinyin.is_empty()
+            || !m.name_pinyin.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+        {
             t.push("meta.name_pinyin", &m.name_pinyin, "ASCII letters and digits (it names the output folder)");
         }
         t.range("meta.base_year", m.base_year as f64, 1990.0, 2100.0, "a year");
@@ -86,7 +92,11 @@ impl Validator<'_> {
         }
         for (i, y) in m.target_years.iter().enumerate() {
             if *y <= m.base_year || *y > m.base_year + 50 {
-                t.push(&format!("meta.target_years.{i}"), y, format!("a year after the base year {} and at most 50 years later", m.base_year));
+                t.push(
+                    &format!("meta.target_years.{i}"),
+                    y,
+                    format!("a year after the base year {} and at most 50 years later", m.base_year),
+                );
             }
             if i > 0 && *y <= m.target_years[i - 1] {
                 t.push(&format!("meta.target_years.{i}"), y, "target years in increasing order, each once");
@@ -98,7 +108,9 @@ impl Validator<'_> {
 
         let p = &c.population;
         t.positive("population.residents_2020", p.residents_2020 as f64);
-        for (k, v) in [("aged0_14_share", p.aged0_14_share), ("aged60_share", p.aged60_share), ("aged65_share", p.aged65_share)] {
+        for (k, v) in
+            [("aged0_14_share", p.aged0_14_share), ("aged60_share", p.aged60_share), ("aged65_share", p.aged65_share)]
+        {
             if let Some(v) = v {
                 t.range(&format!("population.{k}"), v, 0.0, 1.0, "a share");
             }
@@ -121,13 +133,37 @@ impl Validator<'_> {
         }
 
         let d = &c.demography;
-        t.range("demography.mortality.e0_male_years", d.mortality.e0_male_years, 30.0, 95.0, "years of life expectancy");
-        t.range("demography.mortality.e0_female_years", d.mortality.e0_female_years, 30.0, 95.0, "years of life expectancy");
+        t.range(
+            "demography.mortality.e0_male_years",
+            d.mortality.e0_male_years,
+            30.0,
+            95.0,
+            "years of life expectancy",
+        );
+        t.range(
+            "demography.mortality.e0_female_years",
+            d.mortality.e0_female_years,
+            30.0,
+            95.0,
+            "years of life expectancy",
+        );
         t.range("demography.mortality.infant_q0_male", d.mortality.infant_q0_male, 0.0, 0.2, "a death probability");
         t.range("demography.mortality.infant_q0_female", d.mortality.infant_q0_female, 0.0, 0.2, "a death probability");
-        t.range("demography.mortality.gompertz_slope", d.mortality.gompertz_slope, 0.03, 0.2, "a Gompertz slope per year");
+        t.range(
+            "demography.mortality.gompertz_slope",
+            d.mortality.gompertz_slope,
+            0.03,
+            0.2,
+            "a Gompertz slope per year",
+        );
         t.param("demography.mortality.improvement_rate", &d.mortality.improvement_rate, -0.1, 0.1, "an annual rate");
-        t.range("demography.mortality.improvement_volatility", d.mortality.improvement_volatility, 0.0, 0.5, "a volatility");
+        t.range(
+            "demography.mortality.improvement_volatility",
+            d.mortality.improvement_volatility,
+            0.0,
+            0.5,
+            "a volatility",
+        );
         t.param("demography.fertility.tfr", &d.fertility.tfr, 0.0, 8.0, "a total fertility rate");
         t.range("demography.fertility.tfr_reversion", d.fertility.tfr_reversion, 0.0, 1.0, "a reversion share");
         t.range("demography.fertility.tfr_volatility", d.fertility.tfr_volatility, 0.0, 2.0, "a volatility");
@@ -149,7 +185,12 @@ impl Validator<'_> {
         t.param("demography.sex_ratio_at_birth", &d.sex_ratio_at_birth, 90.0, 130.0, "males per 100 females at birth");
 
         let q = &c.demand;
-        if t.vec_len("demand.disability_prevalence", &q.disability_prevalence, 6, "60-64, 65-69, 70-74, 75-79, 80-84, 85+") {
+        if t.vec_len(
+            "demand.disability_prevalence",
+            &q.disability_prevalence,
+            6,
+            "60-64, 65-69, 70-74, 75-79, 80-84, 85+",
+        ) {
             for (i, p) in q.disability_prevalence.iter().enumerate() {
                 t.param(&format!("demand.disability_prevalence.{i}"), p, 0.0, 1.0, "a share");
             }
@@ -177,7 +218,12 @@ impl Validator<'_> {
             let path = format!("norms.{name}.value");
             match name {
                 n if n.contains("_share") => t.range(&path, norm.value, 0.0, 1.0, "a share"),
-                n if n.ends_with("_min") && (n.contains("centres") || n.contains("stations") || n.contains("cemeteries") || n.contains("plots")) => {
+                n if n.ends_with("_min")
+                    && (n.contains("centres")
+                        || n.contains("stations")
+                        || n.contains("cemeteries")
+                        || n.contains("plots")) =>
+                {
                     if !(norm.value >= 0.0 && norm.value.fract() == 0.0) {
                         t.push(&path, norm.value, "a whole number >= 0");
                     }
@@ -187,11 +233,19 @@ impl Validator<'_> {
                 _ => t.non_negative(&path, norm.value),
             }
             if norm.source.trim().is_empty() {
-                t.push(&format!("norms.{name}.source"), "\"\"", "where the norm comes from (plan file and line, or the province default)");
+                t.push(
+                    &format!("norms.{name}.source"),
+                    "\"\"",
+                    "where the norm comes from (plan file and line, or the province default)",
+                );
             }
             if let Some(b) = &norm.basis {
                 if name != "centralised_care_min_share" || !(b == "all" || b == "willing") {
-                    t.push(&format!("norms.{name}.basis"), format!("\"{b}\""), "basis only on centralised_care_min_share, \"all\" or \"willing\"");
+                    t.push(
+                        &format!("norms.{name}.basis"),
+                        format!("\"{b}\""),
+                        "basis only on centralised_care_min_share, \"all\" or \"willing\"",
+                    );
                 }
             }
         }
@@ -273,13 +327,38 @@ impl Validator<'_> {
                 self.row(src, line, "name", "\"\"", "the town's name");
             }
             if t.residents_2020 == 0 {
-                self.row(src, line, "residents_2020", 0, "a positive 2020 resident population");
+                self.row(
+                    src,
+                    line,
+                    "residents_2020",
+                    "",
+                    "a positive 2020 resident population (empty cells are derived from population.residents_2020 only while the county total exceeds the towns given)",
+                );
             }
-            if !(t.lat.is_finite() && t.lat >= CHINA_LAT.0 && t.lat <= CHINA_LAT.1) {
-                self.row(src, line, "lat", t.lat, format!("a latitude inside China ({}..{} °N); lat/lon swapped?", CHINA_LAT.0, CHINA_LAT.1));
-            }
-            if !(t.lon.is_finite() && t.lon >= CHINA_LON.0 && t.lon <= CHINA_LON.1) {
-                self.row(src, line, "lon", t.lon, format!("a longitude inside China ({}..{} °E); lat/lon swapped?", CHINA_LON.0, CHINA_LON.1));
+            match (t.lat, t.lon) {
+                (Some(lat), Some(lon)) => {
+                    if !(lat.is_finite() && (CHINA_LAT.0..=CHINA_LAT.1).contains(&lat)) {
+                        self.row(
+                            src,
+                            line,
+                            "lat",
+                            lat,
+                            format!("a latitude inside China ({}..{} °N); lat/lon swapped?", CHINA_LAT.0, CHINA_LAT.1),
+                        );
+                    }
+                    if !(lon.is_finite() && (CHINA_LON.0..=CHINA_LON.1).contains(&lon)) {
+                        self.row(
+                            src,
+                            line,
+                            "lon",
+                            lon,
+                            format!("a longitude inside China ({}..{} °E); lat/lon swapped?", CHINA_LON.0, CHINA_LON.1),
+                        );
+                    }
+                }
+                (None, None) => {}
+                (Some(_), None) => self.row(src, line, "lon", "", "a longitude, since lat is given (both or neither)"),
+                (None, Some(_)) => self.row(src, line, "lat", "", "a latitude, since lon is given (both or neither)"),
             }
             if let Some(v) = t.aged60_share {
                 self.share(src, line, "aged60_share", v);
@@ -327,7 +406,9 @@ impl Validator<'_> {
                 self.row(src, line, "age_from", g.age_from, format!("{next} (groups must be contiguous from age 0)"));
             }
             match g.age_to {
-                Some(to) if to < g.age_from => self.row(src, line, "age_to", to, format!("an age >= age_from ({})", g.age_from)),
+                Some(to) if to < g.age_from => {
+                    self.row(src, line, "age_to", to, format!("an age >= age_from ({})", g.age_from))
+                }
                 Some(to) => next = to + 1,
                 None => open_seen = true,
             }
@@ -353,7 +434,10 @@ impl Validator<'_> {
                             &src.path,
                             "male+female",
                             format!("sum {sum:.0}"),
-                            format!("the towns' residents ({town_total}) within {:.1}% (age_structure_scope = \"county\")", tol * 100.0),
+                            format!(
+                                "the towns' residents ({town_total}) within {:.1}% (age_structure_scope = \"county\")",
+                                tol * 100.0
+                            ),
                         )
                         .at_line(1),
                     );
@@ -374,10 +458,23 @@ impl Validator<'_> {
             }
             if let Some(code) = &f.town_code {
                 if !towns.iter().any(|t| t == code) {
-                    self.row(src, line, "town_code", code, "a town code from towns.csv (or empty for county-wide stock)");
+                    self.row(
+                        src,
+                        line,
+                        "town_code",
+                        code,
+                        "a town code from towns.csv (or empty for county-wide stock)",
+                    );
                 }
             }
-            for (col, v) in [("beds", f.beds), ("nursing_beds", f.nursing_beds), ("land_m2", f.land_m2), ("grave_plots", f.grave_plots), ("halls", f.halls)] {
+            for (col, v) in [
+                ("beds", f.beds),
+                ("nursing_beds", f.nursing_beds),
+                ("land_m2", f.land_m2),
+                ("grave_plots", f.grave_plots),
+                ("eco_plots", f.eco_plots),
+                ("halls", f.halls),
+            ] {
                 self.non_negative(src, line, col, v);
             }
             if f.nursing_beds > f.beds {
@@ -387,16 +484,27 @@ impl Validator<'_> {
                 self.row(src, line, "count", 0, "at least 1 facility");
             }
             if f.beds > 0.0 && !f.kind.has_beds() {
-                self.row(src, line, "beds", f.beds, format!("0 for a {} (it holds no elderly-care beds)", f.kind.key()));
+                self.row(
+                    src,
+                    line,
+                    "beds",
+                    f.beds,
+                    format!("0 for a {} (it holds no elderly-care beds)", f.kind.key()),
+                );
             }
         }
     }
 
-    pub fn candidates(&mut self, src: &Source, rows: &Rows<Candidate>, towns: &[String], facilities: Option<&Rows<Facility>>) {
+    pub fn candidates(
+        &mut self,
+        src: &Source,
+        rows: &Rows<Candidate>,
+        towns: &[String],
+        facilities: Option<&Rows<Facility>>,
+    ) {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let fac: BTreeMap<&str, &Facility> = facilities
-            .map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect())
-            .unwrap_or_default();
+        let fac: BTreeMap<&str, &Facility> =
+            facilities.map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect()).unwrap_or_default();
         for (line, c) in &rows.rows {
             let line = *line;
             if c.id.trim().is_empty() {
@@ -414,13 +522,22 @@ impl Validator<'_> {
             if let Some(e) = &c.expands {
                 match fac.get(e.as_str()) {
                     None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
-                    Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => {
-                        self.row(src, line, "expands", e, format!("a facility in the same town ({}), not {:?}", c.town_code, f.town_code))
-                    }
+                    Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => self.row(
+                        src,
+                        line,
+                        "expands",
+                        e,
+                        format!("a facility in the same town ({}), not {:?}", c.town_code, f.town_code),
+                    ),
                     _ => {}
                 }
             }
-            for (col, v) in [("max_beds", c.max_beds), ("max_land_m2", c.max_land_m2), ("max_plots", c.max_plots), ("max_halls", c.max_halls)] {
+            for (col, v) in [
+                ("max_beds", c.max_beds),
+                ("max_land_m2", c.max_land_m2),
+                ("max_plots", c.max_plots),
+                ("max_halls", c.max_halls),
+            ] {
                 self.non_negative(src, line, col, v);
             }
             if let Some(v) = c.fixed_yuan {
@@ -448,7 +565,13 @@ impl Validator<'_> {
             }
             self.non_negative(src, *line, "minutes", r.minutes);
             if !seen.insert((r.from_code.clone(), r.to_code.clone())) {
-                self.row(src, *line, "to_code", &r.to_code, format!("one row per pair (from {} to {} is repeated)", r.from_code, r.to_code));
+                self.row(
+                    src,
+                    *line,
+                    "to_code",
+                    &r.to_code,
+                    format!("one row per pair (from {} to {} is repeated)", r.from_code, r.to_code),
+                );
             }
         }
     }
@@ -467,7 +590,13 @@ impl Validator<'_> {
         if rows.rows.len() != 101 {
             let line = rows.rows.last().map(|r| r.0).unwrap_or(1);
             self.problems.push(
-                Problem::new(&src.path, "age", format!("{} rows", rows.rows.len()), "101 rows, ages 0..100 (100 = 100+)").at_line(line),
+                Problem::new(
+                    &src.path,
+                    "age",
+                    format!("{} rows", rows.rows.len()),
+                    "101 rows, ages 0..100 (100 = 100+)",
+                )
+                .at_line(line),
             );
         }
     }

@@ -1,0 +1,98 @@
+//! Outputs of `civplan simulate`: tidy CSV tables of demand with uncertainty
+//! bands, and the manifest that makes the run reproducible.
+
+use super::atomic::OutputDir;
+use super::manifest::Manifest;
+use crate::demand::{summarise, Metric, Simulation};
+use crate::scenario::Scenario;
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Format a value with a fixed precision, so files are byte-stable.
+pub fn num(m: Metric, v: f64) -> String {
+    if m == Metric::Aged60Share {
+        format!("{v:.6}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// `demand.csv`: town × year × metric with mean, p5, p50, p95.
+pub fn demand_csv(sim: &Simulation) -> String {
+    let mut out = String::from("town_code,town_name,year,metric,mean,p5,p50,p95\n");
+    for (t, code) in sim.town_codes.iter().enumerate() {
+        for (y, year) in sim.years.iter().enumerate() {
+            for m in Metric::ALL {
+                let s = summarise(&sim.town_values(y, t, m));
+                let _ = writeln!(
+                    out,
+                    "{code},{},{year},{},{},{},{},{}",
+                    sim.town_names[t],
+                    m.key(),
+                    num(m, s.mean),
+                    num(m, s.p5),
+                    num(m, s.p50),
+                    num(m, s.p95)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `county.csv`: county totals per draw, summarised (not sums of town quantiles).
+pub fn county_csv(sim: &Simulation) -> String {
+    let mut out = String::from("year,metric,mean,p5,p50,p95\n");
+    for (y, year) in sim.years.iter().enumerate() {
+        for m in Metric::ALL {
+            let s = summarise(&sim.county_values(y, m));
+            let _ = writeln!(
+                out,
+                "{year},{},{},{},{},{}",
+                m.key(),
+                num(m, s.mean),
+                num(m, s.p5),
+                num(m, s.p50),
+                num(m, s.p95)
+            );
+        }
+    }
+    out
+}
+
+/// `draws.csv`: per-draw county totals, for researchers.
+pub fn draws_csv(sim: &Simulation) -> String {
+    let mut out = String::from("draw,year,metric,value\n");
+    for (y, year) in sim.years.iter().enumerate() {
+        for m in Metric::ALL {
+            for (d, v) in sim.county_values(y, m).iter().enumerate() {
+                let _ = writeln!(out, "{d},{year},{},{}", m.key(), num(m, *v));
+            }
+        }
+    }
+    out
+}
+
+/// Write a simulation into `dir` atomically (other files already in the
+/// folder, such as a plan's, are kept).
+pub fn write(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+    keep_draws: bool,
+    manifest: &Manifest,
+) -> io::Result<PathBuf> {
+    let mut out = OutputDir::create(dir)?;
+    out.write("demand.csv", demand_csv(sim))?;
+    out.write("county.csv", county_csv(sim))?;
+    if keep_draws {
+        out.write("draws.csv", draws_csv(sim))?;
+    }
+    out.write("simulate.json", manifest.to_json())?;
+    crate::scenario::save(scenario, &out.path("inputs"))?;
+    // Every file of an earlier simulate is replaced; a draws.csv it left
+    // would not match this run.
+    out.discard_old("draws.csv");
+    out.commit(true)
+}
