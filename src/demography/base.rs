@@ -106,10 +106,42 @@ pub fn county_shape(groups: &[AgeGroup], pop: &Population) -> Pyramid {
     p
 }
 
+/// Town 60+/65+ shares made consistent with the county census shares: where
+/// town populations are derived by the split rule (or rounded), Σ residents ×
+/// share need not give the county's published 60+ count, so every town's
+/// share is scaled by one factor (per band) that restores it. The towns'
+/// relative ageing is kept; a town without a share takes the county's.
+pub fn calibrated_shares(towns: &[Town], pop: &Population) -> Vec<(Option<f64>, Option<f64>)> {
+    let total: f64 = towns.iter().map(|t| t.residents_2020 as f64).sum();
+    let factor = |county: Option<f64>, of: &dyn Fn(&Town) -> Option<f64>| -> f64 {
+        match county {
+            Some(c) if total > 0.0 && towns.iter().any(|t| of(t).is_some()) => {
+                let implied: f64 = towns.iter().map(|t| t.residents_2020 as f64 * of(t).unwrap_or(c)).sum();
+                if implied > 0.0 {
+                    c * total / implied
+                } else {
+                    1.0
+                }
+            }
+            _ => 1.0,
+        }
+    };
+    let k60 = factor(pop.aged60_share, &|t| t.aged60_share);
+    let k65 = factor(pop.aged65_share, &|t| t.aged65_share);
+    towns
+        .iter()
+        .map(|t| {
+            let a60 = t.aged60_share.map(|v| (v * k60).min(0.95));
+            let a65 = t.aged65_share.map(|v| (v * k65).min(a60.unwrap_or(0.95)));
+            (a60, a65)
+        })
+        .collect()
+}
+
 /// A town's 2020 pyramid in persons.
-pub fn town_pyramid(shape: &Pyramid, town: &Town) -> Pyramid {
+pub fn town_pyramid(shape: &Pyramid, town: &Town, shares: (Option<f64>, Option<f64>)) -> Pyramid {
     let mut p = *shape;
-    match (town.aged60_share, town.aged65_share) {
+    match shares {
         (Some(a60), Some(a65)) => {
             scale_band(&mut p, 0, 59, 1.0 - a60);
             scale_band(&mut p, 60, 64, a60 - a65);
@@ -187,7 +219,7 @@ mod tests {
             class: TownClass::Rural,
             source: String::new(),
         };
-        let p = town_pyramid(&shape, &town);
+        let p = town_pyramid(&shape, &town, (town.aged60_share, town.aged65_share));
         assert!((band_sum(&p, 0, OPEN) - 10_000.0).abs() < 1e-6);
         assert!((band_sum(&p, 60, OPEN) - 3_000.0).abs() < 1e-6);
         assert!((band_sum(&p, 65, OPEN) - 2_500.0).abs() < 1e-6);

@@ -6,7 +6,7 @@ pub mod base;
 pub mod mortality;
 pub mod project;
 
-use base::{county_shape, town_pyramid, Pyramid};
+use base::{calibrated_shares, county_shape, town_pyramid, Pyramid};
 use mortality::{calibrate_siler, m_from_q, q_from_m, Schedule, AGES, OPEN};
 use project::{step, Flows, YearRates};
 use rand::Rng;
@@ -86,7 +86,12 @@ impl Projector {
             base_m,
             fert_shape,
             mig_profile,
-            town_base: s.towns.iter().map(|t| town_pyramid(&shape, t)).collect(),
+            town_base: s
+                .towns
+                .iter()
+                .zip(calibrated_shares(&s.towns, &s.config.population))
+                .map(|(t, sh)| town_pyramid(&shape, t, sh))
+                .collect(),
             town_urban: s.towns.iter().map(|t| t.class == TownClass::Urban).collect(),
             base_year: s.config.meta.base_year,
             last_year: *s.config.meta.target_years.last().unwrap_or(&s.config.meta.base_year),

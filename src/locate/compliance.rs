@@ -228,7 +228,10 @@ pub fn evaluate(norms: &Norms, d: &DemandTotals, c: &Capacity) -> Vec<Compliance
     }
     let radius = |key: &str, n: &Norm, share: Option<f64>, what: &str, out: &mut Vec<ComplianceRow>| {
         let mut r = row(key, n, what, 1.0, share.unwrap_or(0.0), "share of residents", false);
-        r.meaning = format!("{what} within {} min", n.value);
+        r.meaning = match share {
+            Some(_) => format!("{what} within {} min", n.value),
+            None => format!("{what} within {} min (not evaluable: no facility of this tier has a known town)", n.value),
+        };
         out.push(r);
     };
     if let Some(n) = &norms.service_radius_min {

@@ -136,13 +136,14 @@ fn compliance_table(out: &mut String, rows: &[ComplianceRow]) {
     let _ = writeln!(out, "  {:<30} {:>12} {:>12}  {:<6} {}", "norm", "required", "existing", "met", "unit / meaning");
     for r in rows {
         let met = if r.met { "yes" } else { "NO" };
+        let show = |v: f64| if r.unit.starts_with("share") { format!("{:.1}%", v * 100.0) } else { fmt_num(v) };
         let tag = if r.province_default { " [province default]" } else { "" };
         let _ = writeln!(
             out,
             "  {:<30} {:>12} {:>12}  {:<6} {} — {}{}",
             r.norm,
-            fmt_num(r.required),
-            fmt_num(r.planned),
+            show(r.required),
+            show(r.planned),
             met,
             r.unit,
             r.meaning,

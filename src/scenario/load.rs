@@ -125,10 +125,19 @@ fn section<T: DeserializeOwned>(
         Ok(v) => Some(v),
         Err(e) => {
             let span = e.span().unwrap_or_else(|| value.span());
-            let key = key_path_at(root.get_ref(), span.start).unwrap_or_else(|| name.to_string());
+            let mut key = key_path_at(root.get_ref(), span.start).unwrap_or_else(|| name.to_string());
             let written = src.text.get(span.clone()).unwrap_or("").trim().to_string();
-            let written = if written.len() > 60 || written.contains('\n') { String::new() } else { written };
-            problems.push(src.problem(key, written, explain_serde(e.message()), span));
+            let mut written = if written.len() > 60 || written.contains('\n') { String::new() } else { written };
+            let msg = e.message();
+            if msg.starts_with("unknown field") {
+                written.clear();
+            }
+            // A missing key has no span of its own: name it in the path.
+            if let Some(field) = msg.strip_prefix("missing field ").map(|f| f.trim_matches('`')) {
+                key = format!("{key}.{field}");
+                written.clear();
+            }
+            problems.push(src.problem(key, written, explain_serde(msg), span));
             None
         }
     }
@@ -140,8 +149,8 @@ fn explain_serde(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         return format!("no such key ({rest})").replace(", expected", "; expected");
     }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        return format!("key {rest} is required here");
+    if msg.starts_with("missing field ") {
+        return "a value: this key is required".to_string();
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return rest.replace(", expected", ", expected");
@@ -152,30 +161,31 @@ fn explain_serde(msg: &str) -> String {
 /// The dotted key path of the innermost key or value containing `offset`.
 pub(crate) fn key_path_at(root: &DeTable<'_>, offset: usize) -> Option<String> {
     fn walk(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+        let inside = |r: &std::ops::Range<usize>| r.start <= offset && offset < r.end.max(r.start + 1);
         for (k, v) in table.iter() {
             let (ks, vs) = (k.span(), v.span());
-            let inside = |r: &std::ops::Range<usize>| r.start <= offset && offset < r.end.max(r.start + 1);
-            if inside(&ks) || inside(&vs) {
-                path.push(k.get_ref().to_string());
-                match v.get_ref() {
-                    DeValue::Table(t) => {
-                        walk(t, offset, path);
-                    }
-                    DeValue::Array(a) => {
-                        for (i, item) in a.iter().enumerate() {
-                            if inside(&item.span()) {
-                                path.push(i.to_string());
-                                if let DeValue::Table(t) = item.get_ref() {
-                                    walk(t, offset, path);
-                                }
-                                break;
+            path.push(k.get_ref().to_string());
+            // A `[section]` table's span covers only its header, so descend
+            // into every table rather than trusting its span.
+            if let DeValue::Table(t) = v.get_ref() {
+                if walk(t, offset, path) || inside(&ks) {
+                    return true;
+                }
+            } else if inside(&ks) || inside(&vs) {
+                if let DeValue::Array(a) = v.get_ref() {
+                    for (i, item) in a.iter().enumerate() {
+                        if inside(&item.span()) {
+                            path.push(i.to_string());
+                            if let DeValue::Table(t) = item.get_ref() {
+                                walk(t, offset, path);
                             }
+                            break;
                         }
                     }
-                    _ => {}
                 }
                 return true;
             }
+            path.pop();
         }
         false
     }
@@ -278,15 +288,22 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
                             );
                             continue;
                         };
-                        let (col, value) = match e.field() {
-                            Some(i) => (
-                                headers.get(i as usize).unwrap_or("?").to_string(),
-                                record.get(i as usize).unwrap_or("").to_string(),
-                            ),
+                        // Enum errors carry no field index: find the cell
+                        // holding the unknown variant named in the message.
+                        let field = e.field().map(|i| i as usize).or_else(|| match e.kind() {
+                            csv::DeserializeErrorKind::Message(m) => {
+                                m.split('`').nth(1).and_then(|bad| record.iter().position(|cell| cell == bad))
+                            }
+                            _ => None,
+                        });
+                        let (col, value) = match field {
+                            Some(i) => {
+                                (headers.get(i).unwrap_or("?").to_string(), record.get(i).unwrap_or("").to_string())
+                            }
                             None => ("(row)".to_string(), String::new()),
                         };
-                        let start = pos.byte() as usize
-                            + e.field().and_then(|i| record.range(i as usize)).map(|r| r.start).unwrap_or(0);
+                        let start =
+                            pos.byte() as usize + field.and_then(|i| record.range(i)).map(|r| r.start).unwrap_or(0);
                         let expected = csv_expected(e.kind(), &value);
                         problems.push(src.problem(col, quote(&value), expected, start..start + value.len()));
                     }
@@ -324,7 +341,7 @@ fn csv_expected(kind: &csv::DeserializeErrorKind, value: &str) -> String {
         K::Message(m) if value.is_empty() => format!("a value ({m})"),
         K::Message(m) => {
             if let Some(i) = m.find("expected ") {
-                m[i..].to_string()
+                m[i + "expected ".len()..].to_string()
             } else {
                 m.clone()
             }

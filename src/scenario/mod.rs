@@ -80,7 +80,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         Source::read(&dir.join(name), problems).map(|src| (src, cols))
     };
     let towns_src = table(&files.towns, TOWN_COLUMNS, &mut problems);
+    let before_towns = problems.len();
     let mut towns = towns_src.as_ref().map(|(s, c)| read_csv::<Town>(s, c.0, c.1, &mut problems));
+    // A towns table that did not read cleanly would make every reference to
+    // a town, and every sum over towns, look wrong: check those only when
+    // it read cleanly, so the report names the real fault.
+    let towns_clean = towns.is_some() && problems.len() == before_towns;
     if let (Some(rows), Some(cfg)) = (towns.as_mut(), config.as_ref()) {
         derive_residents(&mut rows.rows, cfg.population.residents_2020, cfg.population.urban_residents_2020);
     }
@@ -105,8 +110,11 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         v.config(&toml_src, cfg);
     }
     if let (Some((src, _)), Some(rows)) = (&towns_src, &towns) {
-        v.towns(src, rows, config.as_ref());
+        if towns_clean || !rows.rows.is_empty() {
+            v.towns(src, rows, config.as_ref().filter(|_| towns_clean));
+        }
     }
+    let towns = if towns_clean { towns } else { None };
     let town_codes: Vec<String> =
         towns.as_ref().map(|r| r.rows.iter().map(|(_, t)| t.code.clone()).collect()).unwrap_or_default();
     if let (Some((src, _)), Some(rows)) = (&ages_src, &ages) {
