@@ -138,6 +138,34 @@ pub fn calibrated_shares(towns: &[Town], pop: &Population) -> Vec<(Option<f64>, 
         .collect()
 }
 
+/// Round every cell to whole persons, keeping the rounded total of each age
+/// band the census describes (0–59, 60–64, 65+) by largest remainder (ties to
+/// the younger age, males first), so the base year still matches the census.
+pub fn round_keeping_total(p: &mut Pyramid) {
+    for (lo, hi) in [(0, 60), (60, 65), (65, AGES)] {
+        let total: f64 = p.iter().map(|row| row[lo..hi].iter().sum::<f64>()).sum();
+        let mut rest: Vec<(f64, usize, usize)> = Vec::with_capacity(2 * (hi - lo));
+        let mut floor_sum = 0.0;
+        for (s, row) in p.iter_mut().enumerate() {
+            for (a, v) in row.iter_mut().enumerate().take(hi).skip(lo) {
+                let f = v.floor();
+                rest.push((*v - f, s, a));
+                *v = f;
+                floor_sum += f;
+            }
+        }
+        let mut left = (total.round() - floor_sum).max(0.0) as usize;
+        rest.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.2, x.1).cmp(&(y.2, y.1))));
+        for &(_, s, a) in &rest {
+            if left == 0 {
+                break;
+            }
+            p[s][a] += 1.0;
+            left -= 1;
+        }
+    }
+}
+
 /// A town's 2020 pyramid in persons.
 pub fn town_pyramid(shape: &Pyramid, town: &Town, shares: (Option<f64>, Option<f64>)) -> Pyramid {
     let mut p = *shape;

@@ -159,12 +159,8 @@ impl Projector {
     ) {
         let mut pop = self.town_base[town];
         if rng.is_some() {
-            // Whole persons when counts are noisy.
-            for row in pop.iter_mut() {
-                for v in row.iter_mut() {
-                    *v = v.round();
-                }
-            }
+            // Whole persons when counts are noisy, keeping the town's census total.
+            base::round_keeping_total(&mut pop);
         }
         let mig = draw.migration[if self.town_urban[town] { 0 } else { 1 }];
         for (i, r) in rates.iter().enumerate() {
