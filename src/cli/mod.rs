@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod common;
 pub mod describe;
 pub mod locate;
+pub mod plan;
 pub mod simulate;
 pub mod validate;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Describe(describe::DescribeArgs),
     /// Monte Carlo population and demand projection.
     Simulate(simulate::SimulateArgs),
+    /// Site and size facilities against the county's norms.
+    Plan(plan::PlanArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Describe(args) => describe::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }

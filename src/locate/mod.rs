@@ -5,5 +5,6 @@
 pub mod capacity;
 pub mod classic;
 pub mod compliance;
+pub mod plan;
 pub mod solver;
 pub mod travel;

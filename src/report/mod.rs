@@ -4,4 +4,5 @@
 pub mod atomic;
 pub mod describe;
 pub mod manifest;
+pub mod plan;
 pub mod simulate;

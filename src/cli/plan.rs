@@ -1,0 +1,143 @@
+//! `civplan plan`: site and size the county's facilities against its norms.
+
+use super::{common, exit};
+use crate::demand::{simulate, SimOptions};
+use crate::locate::plan::{plan, stability, PlanOptions};
+use crate::report::{manifest::Manifest, plan as out};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+#[command(
+    about = "Site and size facilities against the county's norms (MILP, HiGHS)",
+    long_about = "Simulate the scenario's demand (Monte Carlo), take each town's demand at --quantile \
+for --year, and solve one mixed-integer program: which candidate sites open or expand, with how \
+many beds, nursing beds, places, halls, plots and how much land, and which towns each serves, so \
+that every norm of the plan holds at least annualised cost plus travel.\n\n\
+If the norms cannot all be met, the model is solved again with a slack on each norm; the report \
+says which norm fails, by how much and where, and the exit code is 3.\n\n\
+Writes sites.csv, assignments.csv, compliance.csv, plan.json and inputs/ to --out (with \
+--stability N also stability.csv: the share of N single-draw plans in which each candidate opens).\n\n\
+Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met.",
+    after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200"
+)]
+pub struct PlanArgs {
+    /// Scenario folder (or its scenario.toml).
+    pub scenario: PathBuf,
+    /// Planning year (default: the plan's first target year).
+    #[arg(long)]
+    pub year: Option<u32>,
+    /// Quantile of each town's demand across draws.
+    #[arg(long, default_value_t = 0.9)]
+    pub quantile: f64,
+    /// Monte Carlo draws (default: the scenario's).
+    #[arg(long)]
+    pub draws: Option<usize>,
+    /// Random seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Plan on the central projection (no spread).
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Also solve the plan for N single draws and report how often each site opens.
+    #[arg(long, value_name = "N")]
+    pub stability: Option<usize>,
+    /// Yuan per person-minute of travel (default: the scenario's costs.travel_yuan_per_person_minute).
+    #[arg(long)]
+    pub travel_weight: Option<f64>,
+    /// Output folder (default: results/<county pinyin>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads for the simulation and --stability (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: PlanArgs) -> ExitCode {
+    let s = match common::load(&args.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if !(0.0..=1.0).contains(&args.quantile) {
+        eprintln!("error: --quantile {}: expected a number in [0, 1]", args.quantile);
+        return ExitCode::from(exit::INPUT);
+    }
+    if args.travel_weight.is_some_and(|w| !(w >= 0.0 && w.is_finite())) {
+        eprintln!("error: --travel-weight: expected a finite number >= 0");
+        return ExitCode::from(exit::INPUT);
+    }
+    let year = args.year.unwrap_or(s.config.meta.target_years[0]);
+    if !s.config.meta.target_years.contains(&year) && year != s.config.meta.base_year {
+        eprintln!(
+            "error: --year {year}: expected the base year or a target year of the scenario {:?}",
+            s.config.meta.target_years
+        );
+        return ExitCode::from(exit::INPUT);
+    }
+    let mut sim_opts = SimOptions::from_scenario(&s);
+    sim_opts.draws = args.draws.unwrap_or(sim_opts.draws).max(args.stability.unwrap_or(0)).max(1);
+    sim_opts.seed = args.seed.unwrap_or(sim_opts.seed);
+    sim_opts.deterministic = args.deterministic;
+    sim_opts.progress = common::show_progress(args.quiet);
+    let opts = PlanOptions { travel_weight: args.travel_weight, ..PlanOptions::default() };
+    let result = common::with_threads(args.threads, || {
+        let sim = simulate(&s, &sim_opts);
+        let p = plan(&s, &sim, year, args.quantile, &opts)?;
+        let st = match args.stability {
+            Some(n) => Some(stability(&s, &sim, year, n, &opts)?),
+            None => None,
+        };
+        Ok::<_, crate::locate::plan::PlanError>((sim.options, p, st))
+    });
+    let (sim_used, p, st) = match result {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::FAILURE);
+        }
+        Err(code) => return code,
+    };
+    let mut manifest = Manifest::new(
+        "plan",
+        &args.scenario.display().to_string(),
+        &s.config.meta.name_pinyin,
+        sim_used.seed,
+        sim_used.draws,
+        sim_used.deterministic,
+    );
+    manifest.settings = serde_json::json!({
+        "year": year,
+        "quantile": args.quantile,
+        "travel_yuan_per_person_minute": args.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute),
+        "mip_rel_gap": opts.solve.mip_rel_gap,
+        "highs_threads": opts.solve.threads,
+        "stability_draws": args.stability,
+    });
+    let dir = common::out_dir(&s, args.out);
+    let written = out::write(&s, &p, &dir, &manifest, st.as_ref());
+    match written {
+        Ok(path) => {
+            if !args.quiet {
+                print!("{}", out::summary(&s, &p));
+                if let Some(st) = &st {
+                    println!(
+                        "\nstability over {} draws ({} could not meet every norm):",
+                        st.draws, st.infeasible_draws
+                    );
+                    for (id, share) in st.open_share.iter().filter(|(_, v)| *v > 0.0) {
+                        println!("  {id:<18} opens in {:>5.1}% of draws", share * 100.0);
+                    }
+                }
+                eprintln!("→ {}", path.display());
+            }
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", dir.display());
+            return ExitCode::from(exit::FAILURE);
+        }
+    }
+    ExitCode::from(if p.feasible() { exit::OK } else { exit::INFEASIBLE })
+}

@@ -1,0 +1,443 @@
+//! Building and solving the planning MILP (see the module docs of
+//! [`super`] for the formulation).
+
+use super::features::{self, Ctx, Slack};
+use super::*;
+use crate::locate::solver::SolveStatus;
+use crate::locate::travel::TravelTimes;
+use crate::scenario::{FacilityType, TownClass};
+use good_lp::solvers::highs::highs;
+use good_lp::{constraint, variable, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable};
+use std::collections::BTreeMap;
+
+/// Why a plan could not be made (an infeasible plan is not an error: it is
+/// a [`Plan`] with shortfalls).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("year {year} is not an output year of the simulation (years: {years:?})")]
+    Year { year: u32, years: Vec<u32> },
+    #[error("the solver failed: {0}")]
+    Solver(String),
+}
+
+/// How slacks are bounded in one solve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Every norm must hold.
+    Hard,
+    /// Slacks free; minimise their normalised sum.
+    Elastic,
+    /// Slacks bounded by the elastic optimum; minimise cost.
+    Bounded(Vec<f64>),
+}
+
+/// The family a facility type's capacity serves.
+pub(super) fn family_of(k: FacilityType) -> Option<Family> {
+    match k {
+        FacilityType::ElderlyCentre | FacilityType::CareInstitution => Some(Family::Beds),
+        FacilityType::DisabledCareCentre => Some(Family::Places),
+        FacilityType::FuneralHome | FacilityType::FuneralStation => Some(Family::Halls),
+        FacilityType::Cemetery => Some(Family::Plots),
+        FacilityType::CommunityStation => None,
+    }
+}
+
+/// Capacity of an existing facility in its family's unit.
+fn existing_capacity(f: &crate::scenario::Facility) -> f64 {
+    match family_of(f.kind) {
+        Some(Family::Beds) | Some(Family::Places) => f.beds,
+        Some(Family::Halls) => f.halls,
+        Some(Family::Plots) => f.grave_plots + f.eco_plots,
+        None => 0.0,
+    }
+}
+
+/// Persons per unit of assigned demand, for the travel term: a bed or a
+/// place is one person; a hall serves `services_per_hall` funerals a year; a
+/// plot is one burial.
+fn persons_per_unit(s: &Scenario, f: Family) -> f64 {
+    match f {
+        Family::Halls => s.config.demand.services_per_hall_per_year,
+        _ => 1.0,
+    }
+}
+
+/// A site a town's demand may be assigned to.
+struct AssignSite {
+    id: String,
+    town: Option<usize>,
+    capacity: Expression,
+}
+
+/// The raw solution of one solve.
+struct Solved {
+    status: SolveStatus,
+    slack_values: Vec<f64>,
+    slacks: Vec<Slack>,
+    open: Vec<f64>,
+    cap: Vec<f64>,
+    nursing: Vec<f64>,
+    land: Vec<f64>,
+    eco: Vec<f64>,
+    assignments: Vec<(Family, usize, String, Option<usize>, f64)>,
+    build_cost: f64,
+    travel_cost: f64,
+    variables: usize,
+    constraints: usize,
+}
+
+/// Annuity factor: yearly payment per yuan of capital.
+pub fn annuity(rate: f64, years: f64) -> f64 {
+    if rate <= 0.0 {
+        1.0 / years.max(1.0)
+    } else {
+        rate / (1.0 - (1.0 + rate).powf(-years))
+    }
+}
+
+fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode) -> Result<Option<Solved>, PlanError> {
+    let tt = TravelTimes::from_scenario(s);
+    let c = &s.config.costs;
+    let a = annuity(c.discount_rate, c.lifetime_years);
+    let weight = opts.travel_weight.unwrap_or(c.travel_yuan_per_person_minute);
+    let mut vars = ProblemVariables::new();
+    let n = s.towns.len();
+
+    // Candidate decisions.
+    let mut open = Vec::new();
+    let mut cap = Vec::new();
+    let mut nursing = Vec::new();
+    let mut land = Vec::new();
+    let mut eco = Vec::new();
+    let mut cons = Vec::new();
+    let mut build = Expression::default();
+    for cand in &s.candidates {
+        let o = if cand.committed { vars.add(variable().binary().min(1)) } else { vars.add(variable().binary()) };
+        let max_cap = match family_of(cand.kind) {
+            Some(Family::Beds) | Some(Family::Places) => cand.max_beds,
+            Some(Family::Halls) => cand.max_halls,
+            Some(Family::Plots) => cand.max_plots,
+            None => 0.0,
+        };
+        let k = vars.add(variable().min(0.0).max(max_cap));
+        let l = vars.add(variable().min(0.0).max(cand.max_land_m2));
+        cons.push(constraint!(k <= max_cap * o));
+        cons.push(constraint!(l <= cand.max_land_m2 * o));
+        if max_cap > 0.0 && cand.max_land_m2 > 0.0 {
+            // Land grows with capacity in the candidate's own ratio.
+            cons.push(constraint!(l >= (cand.max_land_m2 / max_cap) * k));
+        }
+        let nu = if family_of(cand.kind) == Some(Family::Beds) {
+            let v = vars.add(variable().min(0.0).max(max_cap));
+            cons.push(constraint!(v <= k));
+            v
+        } else {
+            // Places for disabled persons are nursing beds by definition.
+            k
+        };
+        let e = if cand.kind == FacilityType::Cemetery {
+            let v = vars.add(variable().min(0.0).max(max_cap));
+            cons.push(constraint!(v <= k));
+            Some(v)
+        } else {
+            None
+        };
+        let town = s.town_index(&cand.town_code).unwrap_or(0);
+        let land_price = match s.towns[town].class {
+            TownClass::Urban => c.land_urban_yuan_per_m2,
+            TownClass::Rural => c.land_rural_yuan_per_m2,
+        };
+        let fixed = cand.fixed_yuan.unwrap_or_else(|| c.fixed_yuan.get(cand.kind.key()).copied().unwrap_or(0.0));
+        let unit = match family_of(cand.kind) {
+            Some(Family::Beds) | Some(Family::Places) => c.bed_yuan,
+            Some(Family::Halls) => c.hall_yuan,
+            Some(Family::Plots) => c.grave_plot_yuan,
+            None => 0.0,
+        };
+        let extra = if family_of(cand.kind).is_some_and(|f| f == Family::Beds || f == Family::Places) {
+            c.nursing_bed_extra_yuan
+        } else {
+            0.0
+        };
+        build += a * (fixed * o + unit * k + extra * nu + land_price * l);
+        open.push(o);
+        cap.push(k);
+        nursing.push(nu);
+        land.push(l);
+        eco.push(e);
+    }
+
+    // Assignment of each family's town demand to sites within its limit.
+    let n_norms = &s.config.norms;
+    let places_share = n_norms.centralised_care_min_share.as_ref();
+    let willing = places_share.is_none_or(|p| p.basis.as_deref() == Some("willing"));
+    let places_value = places_share.map(|p| p.value).unwrap_or(1.0);
+    let demand_of = |f: Family| -> Vec<f64> {
+        match f {
+            Family::Beds => d.bed_demand.clone(),
+            Family::Places => {
+                let basis = if willing { &d.tekun_disabled_willing } else { &d.tekun_disabled };
+                basis.iter().map(|v| v * places_value).collect()
+            }
+            Family::Halls => d.halls_needed.clone(),
+            Family::Plots => d.grave_plots.iter().zip(&d.eco_plots).map(|(g, e)| g + e).collect(),
+        }
+    };
+    let radius_of = |f: Family| -> Option<f64> {
+        match f {
+            Family::Beds => None,
+            Family::Places => n_norms.regional_radius_min.as_ref().map(|n| n.value),
+            Family::Halls => n_norms.funeral_radius_min.as_ref().map(|n| n.value),
+            Family::Plots => n_norms.cemetery_radius_min.as_ref().map(|n| n.value),
+        }
+    };
+    let mut ctx = Ctx::new(s, d, mode.clone());
+    let mut travel = Expression::default();
+    let mut assign_vars: Vec<(Family, usize, String, Option<usize>, Variable)> = Vec::new();
+    for f in Family::ALL {
+        let mut sites: Vec<AssignSite> = Vec::new();
+        let mut unlocated = 0.0;
+        for fac in s.facilities.iter().filter(|x| family_of(x.kind) == Some(f)) {
+            match fac.town_code.as_deref().and_then(|t| s.town_index(t)) {
+                Some(t) => sites.push(AssignSite {
+                    id: fac.id.clone(),
+                    town: Some(t),
+                    capacity: Expression::from(existing_capacity(fac)),
+                }),
+                None => unlocated += existing_capacity(fac),
+            }
+        }
+        if unlocated > 0.0 {
+            sites.push(AssignSite {
+                id: "(existing, location not given)".into(),
+                town: None,
+                capacity: Expression::from(unlocated),
+            });
+        }
+        for (j, cand) in s.candidates.iter().enumerate() {
+            if family_of(cand.kind) == Some(f) {
+                sites.push(AssignSite {
+                    id: cand.id.clone(),
+                    town: s.town_index(&cand.town_code),
+                    capacity: cap[j].into(),
+                });
+            }
+        }
+        let demand = demand_of(f);
+        let radius = radius_of(f);
+        let mut load: Vec<Expression> = vec![Expression::default(); sites.len()];
+        let mut unmet = Vec::new();
+        for i in 0..n {
+            if demand[i] <= 0.0 {
+                continue;
+            }
+            let mut served = Expression::default();
+            for (k, site) in sites.iter().enumerate() {
+                let minutes = site.town.map(|t| tt.get(i, t)).unwrap_or(s.config.travel.intra_town_min);
+                if radius.is_some_and(|r| minutes > r + 1e-9) {
+                    continue;
+                }
+                let x = vars.add(variable().min(0.0).max(demand[i]));
+                served += x;
+                load[k] += x;
+                travel += weight * persons_per_unit(s, f) * minutes * x;
+                assign_vars.push((f, i, site.id.clone(), site.town, x));
+            }
+            unmet.push((i, served, demand[i]));
+        }
+        for (k, site) in sites.iter().enumerate() {
+            let l = load[k].clone();
+            cons.push(constraint!(l <= site.capacity.clone()));
+        }
+        ctx.family_demand(&mut vars, f, unmet, radius);
+    }
+
+    // Norm features.
+    ctx.open = open.clone();
+    ctx.cap = cap.clone();
+    ctx.nursing = nursing.clone();
+    ctx.land = land.clone();
+    ctx.eco = eco.clone();
+    features::add_all(&mut ctx, &mut vars);
+
+    let n_vars = assign_vars.len() + 4 * open.len() + ctx.var_count;
+    let slack_vars: Vec<Variable> = ctx.slacks.iter().map(|sl| sl.var).collect();
+    let objective = match mode {
+        Mode::Elastic => ctx.normalised_slack_sum(),
+        _ => build.clone() + travel.clone(),
+    };
+    let mut problem = vars.minimise(objective).using(highs);
+    problem = opts.solve.apply(problem);
+    let n_cons = cons.len() + ctx.constraints.len();
+    for con in cons.into_iter().chain(std::mem::take(&mut ctx.constraints)) {
+        problem = problem.with(con);
+    }
+    let sol = match problem.solve() {
+        Ok(sol) => sol,
+        Err(ResolutionError::Infeasible) => return Ok(None),
+        Err(e) => return Err(PlanError::Solver(e.to_string())),
+    };
+    let status = SolveStatus::from(sol.status());
+    let mut slacks = std::mem::take(&mut ctx.slacks);
+    for sl in &mut slacks {
+        // Shares of planned totals: what is required depends on the plan.
+        sl.required = sol.eval(&sl.rhs);
+    }
+    Ok(Some(Solved {
+        status,
+        slack_values: slack_vars.iter().map(|v| sol.value(*v).max(0.0)).collect(),
+        slacks,
+        open: open.iter().map(|v| sol.value(*v)).collect(),
+        cap: cap.iter().map(|v| sol.value(*v)).collect(),
+        nursing: nursing.iter().map(|v| sol.value(*v)).collect(),
+        land: land.iter().map(|v| sol.value(*v)).collect(),
+        eco: eco.iter().map(|v| v.map(|v| sol.value(v)).unwrap_or(0.0)).collect(),
+        assignments: assign_vars.into_iter().map(|(f, i, id, t, x)| (f, i, id, t, sol.value(x))).collect(),
+        build_cost: sol.eval(&build),
+        travel_cost: sol.eval(&travel),
+        variables: n_vars,
+        constraints: n_cons,
+    }))
+}
+
+/// Solve the plan: hard first; if infeasible, elastic to measure each
+/// shortfall, then least cost within those shortfalls.
+pub fn solve_plan(s: &Scenario, d: &PlanDemand, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    let mut solves = 1;
+    let solved = match build_and_solve(s, d, opts, &Mode::Hard)? {
+        Some(x) => x,
+        None => {
+            solves += 2;
+            let elastic = build_and_solve(s, d, opts, &Mode::Elastic)?.ok_or_else(|| {
+                PlanError::Solver("the elastic model is infeasible (a bug: every norm has a slack)".into())
+            })?;
+            // A little room above the elastic optimum for solver round-off.
+            let bounds = elastic.slack_values.iter().map(|v| v * (1.0 + 1e-9) + 1e-6).collect();
+            build_and_solve(s, d, opts, &Mode::Bounded(bounds))?
+                .ok_or_else(|| PlanError::Solver("the bounded model is infeasible after the elastic solve".into()))?
+        }
+    };
+    Ok(report(s, d, solved, solves))
+}
+
+fn report(s: &Scenario, d: &PlanDemand, r: Solved, solves: usize) -> Plan {
+    let c = &s.config.costs;
+    let a = annuity(c.discount_rate, c.lifetime_years);
+    let town = |t: Option<usize>| t.map(|t| (s.towns[t].code.clone(), s.towns[t].name.clone())).unwrap_or_default();
+    let mut served: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut assignments = Vec::new();
+    let tt = TravelTimes::from_scenario(s);
+    for (f, i, id, t, x) in &r.assignments {
+        if *x > 1e-6 {
+            served.entry(id.clone()).or_default().push(s.towns[*i].code.clone());
+            assignments.push(PlanAssignment {
+                family: *f,
+                town_code: s.towns[*i].code.clone(),
+                town_name: s.towns[*i].name.clone(),
+                site_id: id.clone(),
+                amount: round6(*x),
+                minutes: round6(t.map(|t| tt.get(*i, t)).unwrap_or(s.config.travel.intra_town_min)),
+            });
+        }
+    }
+    for v in served.values_mut() {
+        v.dedup();
+    }
+    let mut sites = Vec::new();
+    for f in &s.facilities {
+        let (code, name) = town(f.town_code.as_deref().and_then(|t| s.town_index(t)));
+        sites.push(PlannedSite {
+            id: f.id.clone(),
+            kind: f.kind.key(),
+            name: f.name.clone(),
+            town_code: code,
+            town_name: name,
+            status: "existing",
+            beds: f.beds,
+            nursing_beds: f.nursing_beds,
+            land_m2: f.land_m2,
+            plots: f.grave_plots + f.eco_plots,
+            eco_plots: f.eco_plots,
+            halls: f.halls,
+            cost_yuan_per_year: 0.0,
+            towns_served: served.get(&f.id).cloned().unwrap_or_default(),
+        });
+    }
+    for (j, cand) in s.candidates.iter().enumerate() {
+        if r.open[j] < 0.5 {
+            continue;
+        }
+        let ti = s.town_index(&cand.town_code);
+        let (code, name) = town(ti);
+        let fam = family_of(cand.kind);
+        let k = r.cap[j];
+        let land_price = match ti.map(|t| s.towns[t].class) {
+            Some(TownClass::Urban) => c.land_urban_yuan_per_m2,
+            _ => c.land_rural_yuan_per_m2,
+        };
+        let fixed = cand.fixed_yuan.unwrap_or_else(|| c.fixed_yuan.get(cand.kind.key()).copied().unwrap_or(0.0));
+        let (unit, extra) = match fam {
+            Some(Family::Beds) | Some(Family::Places) => (c.bed_yuan, c.nursing_bed_extra_yuan),
+            Some(Family::Halls) => (c.hall_yuan, 0.0),
+            Some(Family::Plots) => (c.grave_plot_yuan, 0.0),
+            None => (0.0, 0.0),
+        };
+        let cost = a * (fixed + unit * k + extra * r.nursing[j] + land_price * r.land[j]);
+        let beds_like = matches!(fam, Some(Family::Beds) | Some(Family::Places));
+        sites.push(PlannedSite {
+            id: cand.id.clone(),
+            kind: cand.kind.key(),
+            name: cand.name.clone(),
+            town_code: code,
+            town_name: name,
+            status: if cand.expands.is_some() { "expanded" } else { "new" },
+            beds: if beds_like { round6(k) } else { 0.0 },
+            nursing_beds: if beds_like { round6(r.nursing[j]) } else { 0.0 },
+            land_m2: round6(r.land[j]),
+            plots: if fam == Some(Family::Plots) { round6(k) } else { 0.0 },
+            eco_plots: round6(r.eco[j]),
+            halls: if fam == Some(Family::Halls) { round6(k) } else { 0.0 },
+            cost_yuan_per_year: round6(cost),
+            towns_served: served.get(&cand.id).cloned().unwrap_or_default(),
+        });
+    }
+    let shortfalls = r
+        .slacks
+        .iter()
+        .zip(&r.slack_values)
+        .filter(|(sl, v)| **v > 1e-6 * sl.scale.max(1.0))
+        .map(|(sl, v)| Shortfall {
+            norm: sl.key.clone(),
+            meaning: sl.meaning.clone(),
+            source: sl.source.clone(),
+            required: round6(sl.required),
+            achievable: round6(if sl.is_max { sl.required + v } else { sl.required - v }),
+            shortfall: round6(*v),
+            unit: sl.unit.clone(),
+            where_: sl.town.map(|t| vec![s.towns[t].name.clone()]).unwrap_or_default(),
+        })
+        .collect();
+    Plan {
+        demand: d.clone(),
+        sites,
+        assignments,
+        shortfalls,
+        build_cost_yuan_per_year: round6(r.build_cost),
+        travel_cost_yuan_per_year: round6(r.travel_cost),
+        objective: round6(r.build_cost + r.travel_cost),
+        status: r.status,
+        solves,
+        variables: r.variables,
+        constraints: r.constraints,
+    }
+}
+
+/// Round solver output to 6 decimals so files do not show round-off noise.
+fn round6(v: f64) -> f64 {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
