@@ -234,7 +234,8 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
             let mut served = Expression::default();
             for (k, site) in sites.iter().enumerate() {
                 let minutes = site.town.map(|t| tt.get(i, t)).unwrap_or(s.config.travel.intra_town_min);
-                if radius.is_some_and(|r| minutes > r + 1e-9) {
+                // Unreachable (no coordinates) or beyond the family's limit.
+                if !minutes.is_finite() || radius.is_some_and(|r| minutes > r + 1e-9) {
                     continue;
                 }
                 let x = vars.add(variable().min(0.0).max(demand[i]));
