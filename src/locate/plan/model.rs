@@ -234,10 +234,14 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
             let mut served = Expression::default();
             for (k, site) in sites.iter().enumerate() {
                 let minutes = site.town.map(|t| tt.get(i, t)).unwrap_or(s.config.travel.intra_town_min);
-                // Unreachable (no coordinates) or beyond the family's limit.
-                if !minutes.is_finite() || radius.is_some_and(|r| minutes > r + 1e-9) {
+                // Beyond the family's limit, or an unknown distance (a town
+                // without coordinates) where the family has a limit.
+                if radius.is_some_and(|r| !minutes.is_finite() || minutes > r + 1e-9) {
                     continue;
                 }
+                // Without a limit any site may serve; an unknown distance is
+                // charged as intra-town travel (reported as NaN minutes).
+                let minutes = if minutes.is_finite() { minutes } else { s.config.travel.intra_town_min };
                 let x = vars.add(variable().min(0.0).max(demand[i]));
                 served += x;
                 load[k] += x;
