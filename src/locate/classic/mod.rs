@@ -36,7 +36,7 @@ pub mod p_dispersion;
 pub mod p_median;
 pub mod result;
 
-pub use error::{ErrorKind, LocateError};
+pub use error::{CellError, ErrorKind, LocateError};
 pub use input::{read_demand, read_instance, read_sites, CsvPaths};
 pub use instance::{Coord, DemandPoint, Instance, Site};
 pub use result::{Assignment, LocateResult, Metrics, SiteUse};
