@@ -127,7 +127,7 @@ fn execute(args: &LocateArgs) -> Result<(), Failure> {
     if args.demand.is_none() && args.model != Model::PDispersion {
         return Err(input_error(format!("--demand is required for {}", args.model)));
     }
-    if !(args.time_limit > 0.0) {
+    if args.time_limit.is_nan() || args.time_limit <= 0.0 {
         return Err(input_error("--time-limit must be positive"));
     }
     if args.threads == 0 {

@@ -16,13 +16,25 @@ pub enum ErrorKind {
     Failure,
 }
 
+/// A wrong CSV cell: names the file, the 1-based line, the column, the value
+/// found and what was expected.
+#[derive(Debug, Error)]
+#[error("{}: line {line}, column `{column}`: {problem}: found `{value}`, expected {expected}", file.display())]
+pub struct CellError {
+    pub file: PathBuf,
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub problem: String,
+    pub expected: String,
+}
+
 /// Everything that can go wrong when reading an instance or solving a model.
 #[derive(Debug, Error)]
 pub enum LocateError {
-    /// A cell of a CSV file is wrong: names the file, the 1-based line, the
-    /// column, the value found and what was expected.
-    #[error("{}: line {line}, column `{column}`: {problem}: found `{value}`, expected {expected}", file.display())]
-    Cell { file: PathBuf, line: u64, column: String, value: String, problem: String, expected: String },
+    /// A cell of a CSV file is wrong (boxed: it is the largest variant).
+    #[error("{0}")]
+    Cell(Box<CellError>),
     /// A CSV file as a whole is wrong (missing column, unreadable row, missing pair).
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(": line {l}")).unwrap_or_default())]
     File { file: PathBuf, line: Option<u64>, message: String },
@@ -51,10 +63,9 @@ impl LocateError {
     /// Input, infeasible or failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            LocateError::Cell { .. }
-            | LocateError::File { .. }
-            | LocateError::Instance(_)
-            | LocateError::Param { .. } => ErrorKind::Input,
+            LocateError::Cell(_) | LocateError::File { .. } | LocateError::Instance(_) | LocateError::Param { .. } => {
+                ErrorKind::Input
+            }
             LocateError::Io { .. } => ErrorKind::Input,
             LocateError::Infeasible(_) => ErrorKind::Infeasible,
             LocateError::Solver(_) => ErrorKind::Failure,

@@ -9,7 +9,7 @@
 //!   computed from coordinates when both files have them; otherwise a missing
 //!   pair is an error.
 
-use super::error::LocateError;
+use super::error::{CellError, LocateError};
 use super::instance::{Coord, DemandPoint, Instance, Site};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,14 +70,14 @@ impl Table {
     }
 
     fn cell_error(&self, line: u64, col: &str, value: &str, problem: &str, expected: &str) -> LocateError {
-        LocateError::Cell {
+        LocateError::Cell(Box::new(CellError {
             file: self.file.clone(),
             line,
             column: col.to_string(),
             value: value.to_string(),
             problem: problem.to_string(),
             expected: expected.to_string(),
-        }
+        }))
     }
 
     /// A finite number in `[min, max]`.

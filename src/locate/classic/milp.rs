@@ -51,9 +51,6 @@ pub(crate) fn solve(
         Sense::Maximise => vars.maximise(objective),
     };
     let mut problem = opts.apply(unsolved.using(highs));
-    if let Ok(v) = std::env::var("XX_PRESOLVE") {
-        problem = problem.set_option("presolve", v.as_str());
-    }
     for c in constraints {
         problem.add_constraint(c);
     }

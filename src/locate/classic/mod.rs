@@ -36,7 +36,7 @@ pub mod p_dispersion;
 pub mod p_median;
 pub mod result;
 
-pub use error::{ErrorKind, LocateError};
+pub use error::{CellError, ErrorKind, LocateError};
 pub use input::{read_demand, read_instance, read_sites, CsvPaths};
 pub use instance::{Coord, DemandPoint, Instance, Site};
 pub use result::{Assignment, LocateResult, Metrics, SiteUse};
@@ -239,23 +239,36 @@ fn check_params(inst: &Instance, params: &Params) -> Result<(), LocateError> {
 }
 
 /// Every demand point must have an allowed site (cost ≤ `limit`); the error
-/// names the first point without one and its cheapest site.
+/// names every point without one (the first few with their cheapest site).
 pub(crate) fn check_reachable(inst: &Instance, limit: f64, what: &str) -> Result<Vec<Vec<usize>>, LocateError> {
+    /// Points described in full; the rest are only counted.
+    const SHOWN: usize = 20;
     let mut allowed = Vec::with_capacity(inst.n_demand());
+    let mut lost: Vec<String> = Vec::new();
+    let mut n_lost = 0;
     for i in 0..inst.n_demand() {
         let row = inst.cost_row(i);
         let js: Vec<usize> = (0..row.len()).filter(|&j| row[j] <= limit).collect();
         if js.is_empty() {
-            let nearest = (0..row.len())
-                .min_by(|&a, &b| row[a].total_cmp(&row[b]))
-                .map(|j| format!(" (its cheapest site is `{}` at {})", inst.sites()[j].id, row[j]))
-                .unwrap_or_default();
-            return Err(LocateError::Infeasible(format!(
-                "demand point `{}` has no site within {what} {limit}{nearest}",
-                inst.demand()[i].id
-            )));
+            n_lost += 1;
+            if lost.len() < SHOWN {
+                let nearest = (0..row.len())
+                    .filter(|&j| row[j].is_finite())
+                    .min_by(|&a, &b| row[a].total_cmp(&row[b]))
+                    .map(|j| format!(" (cheapest site `{}` at {})", inst.sites()[j].id, row[j]))
+                    .unwrap_or_else(|| " (no site at all)".into());
+                lost.push(format!("`{}`{nearest}", inst.demand()[i].id));
+            }
         }
         allowed.push(js);
+    }
+    if n_lost > 0 {
+        let more = if n_lost > lost.len() { format!(" and {} more", n_lost - lost.len()) } else { String::new() };
+        let noun = if n_lost == 1 { "demand point" } else { "demand points" };
+        return Err(LocateError::Infeasible(format!(
+            "{n_lost} {noun} cannot be covered, no site within {what} {limit}: {}{more}",
+            lost.join(", ")
+        )));
     }
     Ok(allowed)
 }

@@ -76,6 +76,7 @@ pub fn solve_with(
     opts: &SolveOptions,
     formulation: Formulation,
 ) -> Result<LocateResult, LocateError> {
+    super::check_params(inst, params)?;
     let p = params.p.ok_or_else(|| LocateError::param("p", "p-median needs the number of sites p"))?;
     let limit = params.cost_limit();
     let allowed = check_reachable(inst, limit, "max cost")?;
@@ -232,13 +233,17 @@ fn solve_truncated(
         let full = lv.cost.len() - 1;
         let kz = if w == 0.0 { 0 } else { kept[i] };
         objective += w * lv.cost[0];
+        if w == 0.0 {
+            // Only feasibility matters: some allowed site must be open.
+            if !lv.always_served {
+                constraints.push(milp::sum(lv.sites.iter().flatten().map(|&j| &y[j])).geq(1.0));
+            }
+            z_all.push(Vec::new());
+            continue;
+        }
         if kz < full && !lv.always_served {
             // Truncated chain: still require an allowed site to be open.
             constraints.push(milp::sum(lv.sites.iter().flatten().map(|&j| &y[j])).geq(1.0));
-        }
-        if w == 0.0 {
-            z_all.push(Vec::new());
-            continue;
         }
         let z: Vec<Variable> = (0..kz).map(|_| vars.add(variable().min(0.0).max(1.0))).collect();
         // Rows k = 0..kz-1 define z[k]; with the whole chain, the row of the
