@@ -89,9 +89,9 @@ mod tests {
     fn constant_hazard_life_expectancy_matches_closed_form() {
         // With m constant = μ, q = 1 − e^{−μ}, l_x = (1−q)^x, so
         // e0 = (1 − q/2)·(1 − (1−q)^100)/q + (1−q)^100/μ.
-        let mu = 0.05;
+        let mu: f64 = 0.05;
         let m = [mu; AGES];
-        let q = 1.0 - (-mu as f64).exp();
+        let q = 1.0 - (-mu).exp();
         let expected = (1.0 - q / 2.0) * (1.0 - (1.0 - q).powi(100)) / q + (1.0 - q).powi(100) / mu;
         assert!((life_expectancy(&m) - expected).abs() < 1e-9);
         // And it is close to 1/μ = 20 as the continuous model says.

@@ -120,7 +120,7 @@ fn group(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -133,7 +133,7 @@ fn group(v: i64) -> String {
 }
 
 fn compliance_table(out: &mut String, rows: &[ComplianceRow]) {
-    let _ = writeln!(out, "  {:<30} {:>12} {:>12}  {:<6} {}", "norm", "required", "existing", "met", "unit / meaning");
+    let _ = writeln!(out, "  {:<30} {:>12} {:>12}  {:<6} unit / meaning", "norm", "required", "existing", "met");
     for r in rows {
         let met = if r.met { "yes" } else { "NO" };
         let show = |v: f64| if r.unit.starts_with("share") { format!("{:.1}%", v * 100.0) } else { fmt_num(v) };

@@ -153,7 +153,7 @@ fn explain_serde(msg: &str) -> String {
         return "a value: this key is required".to_string();
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        return rest.replace(", expected", ", expected");
+        return rest.to_string();
     }
     msg.to_string()
 }

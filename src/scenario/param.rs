@@ -46,9 +46,9 @@ impl Param {
     pub fn support(&self) -> (f64, f64) {
         match *self {
             Param::Fixed(v) => (v, v),
-            Param::Normal { sd, mean } if sd == 0.0 => (mean, mean),
+            Param::Normal { sd: 0.0, mean } => (mean, mean),
             Param::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
-            Param::Beta { mean, sd } if sd == 0.0 => (mean, mean),
+            Param::Beta { mean, sd: 0.0 } => (mean, mean),
             Param::Beta { .. } => (0.0, 1.0),
             Param::Uniform { low, high } | Param::Triangular { low, high, .. } => (low, high),
         }

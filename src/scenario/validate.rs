@@ -516,7 +516,7 @@ impl Validator<'_> {
             if fac.contains_key(c.id.as_str()) {
                 self.row(src, line, "id", &c.id, "an id not already used by an existing facility");
             }
-            if !towns.is_empty() && !towns.iter().any(|t| *t == c.town_code) {
+            if !towns.is_empty() && !towns.contains(&c.town_code) {
                 self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
             }
             if let Some(e) = &c.expands {
