@@ -2,7 +2,7 @@
 
 use super::{common, exit};
 use crate::demand::{simulate, SimOptions};
-use crate::locate::plan::{plan, stability, PlanOptions};
+use crate::locate::plan::{plan, solve_robust, stability, PlanDemand, PlanError, PlanOptions, Recourse};
 use crate::report::{manifest::Manifest, plan as out};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,10 +16,15 @@ many beds, nursing beds, places, halls, plots and how much land, and which towns
 that every norm of the plan holds at least annualised cost plus travel.\n\n\
 If the norms cannot all be met, the model is solved again with a slack on each norm; the report \
 says which norm fails, by how much and where, and the exit code is 3.\n\n\
+With --robust, the plan is a two-stage stochastic program (sample average approximation) over \
+--scenarios K draws: the norms hold on the --quantile demand, the sites and sizes are shared by \
+every draw, each draw assigns its own demand and pays --unmet-penalty-factor × the annualised \
+unit cost for demand it cannot serve; robust.csv reports expected and worst unmet demand.\n\n\
 Writes sites.csv, assignments.csv, compliance.csv, plan.json and inputs/ to --out (with \
---stability N also stability.csv: the share of N single-draw plans in which each candidate opens).\n\n\
+--stability N also stability.csv: the share of N single-draw plans in which each candidate opens; \
+with --robust also robust.csv).\n\n\
 Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met.",
-    after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200"
+    after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200\n  civplan plan scenarios/tongliang --robust --scenarios 50"
 )]
 pub struct PlanArgs {
     /// Scenario folder (or its scenario.toml).
@@ -42,6 +47,22 @@ pub struct PlanArgs {
     /// Also solve the plan for N single draws and report how often each site opens.
     #[arg(long, value_name = "N")]
     pub stability: Option<usize>,
+    /// Two-stage stochastic plan over --scenarios draws: sites and sizes shared, assignments per draw,
+    /// unmet demand at a penalty; reports expected and worst unmet demand.
+    #[arg(long)]
+    pub robust: bool,
+    /// Draws in the robust plan (sample average approximation).
+    #[arg(long, value_name = "K", default_value_t = 50, requires = "robust")]
+    pub scenarios: usize,
+    /// Robust plan: unmet demand costs this many times the annualised cost of one unit of capacity.
+    #[arg(long, value_name = "F", default_value_t = 10.0, requires = "robust")]
+    pub unmet_penalty_factor: f64,
+    /// Hold the nursing-bed share at every planned site with beds too (norms.nursing_bed_min_share.per_site).
+    #[arg(long)]
+    pub nursing_per_site: bool,
+    /// Hold the land norm in every 街道 too (norms.elderly_land_m2_per_resident.per_street).
+    #[arg(long)]
+    pub land_per_street: bool,
     /// Yuan per person-minute of travel (default: the scenario's costs.travel_yuan_per_person_minute).
     #[arg(long)]
     pub travel_weight: Option<f64>,
@@ -57,10 +78,40 @@ pub struct PlanArgs {
 }
 
 pub fn run(args: PlanArgs) -> ExitCode {
-    let s = match common::load(&args.scenario) {
+    let mut s = match common::load(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let norms = &mut s.config.norms;
+    for (on, norm, flag, key) in [
+        (args.nursing_per_site, norms.nursing_bed_min_share.as_mut(), "--nursing-per-site", "nursing_bed_min_share"),
+        (
+            args.land_per_street,
+            norms.elderly_land_m2_per_resident.as_mut(),
+            "--land-per-street",
+            "elderly_land_m2_per_resident",
+        ),
+    ] {
+        if !on {
+            continue;
+        }
+        match norm {
+            Some(n) if key == "nursing_bed_min_share" => n.per_site = true,
+            Some(n) => n.per_street = true,
+            None => {
+                eprintln!("error: {flag}: the scenario has no norms.{key} to apply locally");
+                return ExitCode::from(exit::INPUT);
+            }
+        }
+    }
+    if args.robust && args.scenarios == 0 {
+        eprintln!("error: --scenarios 0: expected at least 1 draw for the robust plan");
+        return ExitCode::from(exit::INPUT);
+    }
+    if !(args.unmet_penalty_factor >= 0.0 && args.unmet_penalty_factor.is_finite()) {
+        eprintln!("error: --unmet-penalty-factor {}: expected a finite number >= 0", args.unmet_penalty_factor);
+        return ExitCode::from(exit::INPUT);
+    }
     if !(0.0..=1.0).contains(&args.quantile) {
         eprintln!("error: --quantile {}: expected a number in [0, 1]", args.quantile);
         return ExitCode::from(exit::INPUT);
@@ -78,19 +129,26 @@ pub fn run(args: PlanArgs) -> ExitCode {
         return ExitCode::from(exit::INPUT);
     }
     let mut sim_opts = SimOptions::from_scenario(&s);
-    sim_opts.draws = args.draws.unwrap_or(sim_opts.draws).max(args.stability.unwrap_or(0)).max(1);
+    let robust_draws = if args.robust { args.scenarios } else { 0 };
+    sim_opts.draws = args.draws.unwrap_or(sim_opts.draws).max(args.stability.unwrap_or(0)).max(robust_draws).max(1);
     sim_opts.seed = args.seed.unwrap_or(sim_opts.seed);
     sim_opts.deterministic = args.deterministic;
     sim_opts.progress = common::show_progress(args.quiet);
     let opts = PlanOptions { travel_weight: args.travel_weight, ..PlanOptions::default() };
     let result = common::with_threads(args.threads, || {
         let sim = simulate(&s, &sim_opts);
-        let p = plan(&s, &sim, year, args.quantile, &opts)?;
+        let p = if args.robust {
+            let y = sim.year_index(year).ok_or(PlanError::Year { year, years: sim.years.clone() })?;
+            let rc = Recourse::from_simulation(&sim, y, args.scenarios, args.unmet_penalty_factor);
+            solve_robust(&s, &PlanDemand::at_quantile(&sim, y, args.quantile), &rc, &opts)?
+        } else {
+            plan(&s, &sim, year, args.quantile, &opts)?
+        };
         let st = match args.stability {
             Some(n) => Some(stability(&s, &sim, year, n, &opts)?),
             None => None,
         };
-        Ok::<_, crate::locate::plan::PlanError>((sim.options, p, st))
+        Ok::<_, PlanError>((sim.options, p, st))
     });
     let (sim_used, p, st) = match result {
         Ok(Ok(x)) => x,
@@ -115,6 +173,11 @@ pub fn run(args: PlanArgs) -> ExitCode {
         "mip_rel_gap": opts.solve.mip_rel_gap,
         "highs_threads": opts.solve.threads,
         "stability_draws": args.stability,
+        "robust": args.robust,
+        "robust_draws": if args.robust { Some(args.scenarios) } else { None },
+        "unmet_penalty_factor": if args.robust { Some(args.unmet_penalty_factor) } else { None },
+        "nursing_per_site": s.config.norms.nursing_bed_min_share.as_ref().is_some_and(|n| n.per_site),
+        "land_per_street": s.config.norms.elderly_land_m2_per_resident.as_ref().is_some_and(|n| n.per_street),
     });
     let dir = common::out_dir(&s, args.out);
     let written = out::write(&s, &p, &dir, &manifest, st.as_ref());

@@ -101,13 +101,7 @@ pub fn totals(s: &Scenario, tt: &TravelTimes, prov: &[Provision]) -> Capacity {
             }
             _ => {}
         }
-        if matches!(
-            p.kind,
-            FacilityType::ElderlyCentre
-                | FacilityType::CareInstitution
-                | FacilityType::CommunityStation
-                | FacilityType::DisabledCareCentre
-        ) {
+        if p.kind.is_elderly_land() {
             c.land_m2 += p.land_m2;
         }
     }

@@ -107,6 +107,20 @@ fn row(key: &str, n: &Norm, meaning: &str, required: f64, planned: f64, unit: &s
     }
 }
 
+/// The land norm in one 街道 (`per_street`): land located there ≥ norm ×
+/// the street's residents.
+pub fn street_land_row(n: &Norm, street: &str, residents: f64, land_m2: f64) -> ComplianceRow {
+    let meaning = format!("elderly-service land in {street} ≥ norm × its residents");
+    row("elderly_land_m2_per_resident_street", n, &meaning, n.value * residents, land_m2, "m2", false)
+}
+
+/// The nursing-bed share at one planned site (`per_site`), over the beds
+/// the plan adds there.
+pub fn site_nursing_row(n: &Norm, site: &str, beds: f64, nursing_beds: f64) -> ComplianceRow {
+    let meaning = format!("nursing beds at {site} ≥ share × its new beds");
+    row("nursing_bed_min_share_site", n, &meaning, n.value * beds, nursing_beds, "beds", false)
+}
+
 /// Places required by the centralised-care norm.
 pub fn centralised_places_required(n: &Norm, d: &DemandTotals) -> f64 {
     let basis = if n.basis.as_deref() == Some("willing") { d.tekun_disabled_willing } else { d.tekun_disabled };
@@ -277,7 +291,16 @@ mod tests {
     use super::*;
 
     fn norm(v: f64) -> Norm {
-        Norm { value: v, source: "test".into(), binding: true, province_default: false, basis: None, year: Some(2025) }
+        Norm {
+            value: v,
+            source: "test".into(),
+            binding: true,
+            province_default: false,
+            basis: None,
+            year: Some(2025),
+            per_site: false,
+            per_street: false,
+        }
     }
 
     #[test]

@@ -5,10 +5,10 @@
 use super::atomic::OutputDir;
 use super::manifest::Manifest;
 use crate::locate::capacity::{totals, Provision};
-use crate::locate::compliance::{evaluate, ComplianceRow, DemandTotals};
+use crate::locate::compliance::{evaluate, site_nursing_row, street_land_row, ComplianceRow, DemandTotals};
 use crate::locate::plan::{Plan, PlanDemand, Stability};
 use crate::locate::travel::TravelTimes;
-use crate::scenario::{FacilityType, Scenario};
+use crate::scenario::{FacilityType, Scenario, TownKind};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io;
@@ -50,8 +50,24 @@ pub fn compliance(s: &Scenario, p: &Plan) -> Vec<ComplianceRow> {
     }
     let tt = TravelTimes::from_scenario(s);
     let round = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
-    evaluate(&s.config.norms, &demand, &totals(s, &tt, &prov))
-        .into_iter()
+    let norms = &s.config.norms;
+    let mut rows = evaluate(norms, &demand, &totals(s, &tt, &prov));
+    if let Some(n) = norms.elderly_land_m2_per_resident.as_ref().filter(|n| n.per_street) {
+        for (t, town) in s.towns.iter().enumerate().filter(|(_, t)| t.kind == TownKind::Street) {
+            let land: f64 =
+                prov.iter().filter(|p| p.town == Some(t) && p.kind.is_elderly_land()).map(|p| p.land_m2).sum();
+            rows.push(street_land_row(n, &town.name, d.residents[t], land));
+        }
+    }
+    if let Some(n) = norms.nursing_bed_min_share.as_ref().filter(|n| n.per_site) {
+        for site in p.sites.iter().filter(|x| x.status != "existing" && x.beds > 0.0) {
+            let kind = s.candidates.iter().find(|c| c.id == site.id).map(|c| c.kind);
+            if matches!(kind, Some(FacilityType::ElderlyCentre | FacilityType::CareInstitution)) {
+                rows.push(site_nursing_row(n, &site.id, site.beds, site.nursing_beds));
+            }
+        }
+    }
+    rows.into_iter()
         .map(|mut r| {
             r.required = round(r.required);
             r.planned = round(r.planned);
@@ -129,6 +145,27 @@ pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option
     text.push('\n');
     out.write("plan.json", text)?;
     let mut out = out;
+    match &p.robust {
+        Some(r) => {
+            let mut text =
+                String::from("family,expected_unmet,worst_unmet,worst_draw,draws_short,draws,penalty_yuan_per_unit\n");
+            for f in &r.families {
+                let _ = writeln!(
+                    text,
+                    "{},{},{},{},{},{},{}",
+                    f.family.key(),
+                    f.expected,
+                    f.worst,
+                    f.worst_draw,
+                    f.draws_short,
+                    r.draws,
+                    f.penalty_yuan_per_unit
+                );
+            }
+            out.write("robust.csv", text)?;
+        }
+        None => out.discard_old("robust.csv"),
+    }
     match st {
         Some(st) => {
             let mut text = String::from("candidate_id,open_share,draws\n");
@@ -150,8 +187,10 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
     let _ = writeln!(o, "{} plan for {}{q}: {} ({} solve(s))", s.config.meta.name, p.demand.year, p.status, p.solves);
     let _ = writeln!(
         o,
-        "cost: {:.0} yuan/year build (annualised) + {:.0} yuan/year travel",
-        p.build_cost_yuan_per_year, p.travel_cost_yuan_per_year
+        "cost: {:.0} yuan/year build (annualised) + {:.0} yuan/year travel{}",
+        p.build_cost_yuan_per_year,
+        p.travel_cost_yuan_per_year,
+        if p.robust.is_some() { " (mean over the draws)" } else { "" }
     );
     let _ = writeln!(o, "\nsites opened or expanded:");
     let _ = writeln!(
@@ -177,6 +216,25 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
             r.planned,
             r.unit
         );
+    }
+    if let Some(r) = &p.robust {
+        let _ = writeln!(
+            o,
+            "\nrobust plan over {} draws (unmet demand at {} × the annualised unit cost; mean penalty {:.0} yuan/year):",
+            r.draws, r.penalty_factor, r.unmet_cost_yuan_per_year
+        );
+        for f in &r.families {
+            let _ = writeln!(
+                o,
+                "  {:<7} unmet: expected {:>10.1}  worst {:>10.1} (draw {})  short in {} of {} draws",
+                f.family.key(),
+                f.expected,
+                f.worst,
+                f.worst_draw,
+                f.draws_short,
+                r.draws
+            );
+        }
     }
     if !p.shortfalls.is_empty() {
         let _ = writeln!(o, "\nINFEASIBLE: these cannot be met with the candidate sites:");

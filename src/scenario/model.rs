@@ -278,6 +278,14 @@ pub struct Norm {
     /// The year the plan sets it for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u32>,
+    /// Nursing-bed share only: hold it at every planned site with beds too,
+    /// not only county-wide.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_site: bool,
+    /// Elderly-service land only: hold it in every 街道 (town kind street) too,
+    /// from the land of the facilities located there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_street: bool,
 }
 
 /// Build and land costs (yuan); assumptions unless cited.
@@ -430,6 +438,11 @@ impl FacilityType {
     /// Types whose beds count as institutional elderly-care beds.
     pub fn has_beds(self) -> bool {
         matches!(self, FacilityType::ElderlyCentre | FacilityType::CareInstitution | FacilityType::DisabledCareCentre)
+    }
+
+    /// Types whose land counts as elderly-service land (the 0.2 m² norm).
+    pub fn is_elderly_land(self) -> bool {
+        self.has_beds() || self == FacilityType::CommunityStation
     }
 }
 

@@ -239,6 +239,12 @@ impl Validator<'_> {
                     "where the norm comes from (plan file and line, or the province default)",
                 );
             }
+            if norm.per_site && name != "nursing_bed_min_share" {
+                t.push(&format!("norms.{name}.per_site"), "true", "per_site only on nursing_bed_min_share");
+            }
+            if norm.per_street && name != "elderly_land_m2_per_resident" {
+                t.push(&format!("norms.{name}.per_street"), "true", "per_street only on elderly_land_m2_per_resident");
+            }
             if let Some(b) = &norm.basis {
                 if name != "centralised_care_min_share" || !(b == "all" || b == "willing") {
                     t.push(

@@ -211,16 +211,51 @@ fn bed_kinds() -> [FacilityType; 3] {
 /// Elderly-service land ≥ norm × residents (county-wide).
 fn elderly_land(ctx: &mut Ctx, vars: &mut ProblemVariables) {
     let Some(n) = ctx.s.config.norms.elderly_land_m2_per_resident.clone() else { return };
-    let kinds = [
-        FacilityType::ElderlyCentre,
-        FacilityType::CareInstitution,
-        FacilityType::CommunityStation,
-        FacilityType::DisabledCareCentre,
-    ];
+    let kinds: Vec<FacilityType> = FacilityType::ALL.into_iter().filter(|k| k.is_elderly_land()).collect();
     let lhs = ctx.cand_sum(&kinds, &ctx.land.clone()) + ctx.existing_sum(&kinds, |f| f.land_m2);
     let rhs = n.value * PlanDemand::total(&ctx.d.residents);
     let what = format!("elderly-service land ≥ {} m² × residents", n.value);
     ctx.add(vars, "elderly_land_m2_per_resident", Some(&n), what, "m2", lhs, rhs.into(), false, None);
+}
+
+/// With `per_street`: in every 街道, the elderly-service land
+/// located there (existing facilities with a town, plus candidates in the
+/// town) ≥ norm × the town's residents. Existing land whose town the plan
+/// does not give cannot be placed in a street, so it does not count here.
+fn elderly_land_per_street(ctx: &mut Ctx, vars: &mut ProblemVariables) {
+    let Some(n) = ctx.s.config.norms.elderly_land_m2_per_resident.clone().filter(|n| n.per_street) else { return };
+    let s = ctx.s;
+    for (t, town) in s.towns.iter().enumerate() {
+        if town.kind != crate::scenario::TownKind::Street {
+            continue;
+        }
+        let planned: Expression = s
+            .candidates
+            .iter()
+            .zip(&ctx.land)
+            .filter(|(c, _)| c.kind.is_elderly_land() && c.town_code == town.code)
+            .map(|(_, l)| Expression::from(*l))
+            .sum();
+        let existing: f64 = s
+            .facilities
+            .iter()
+            .filter(|f| f.kind.is_elderly_land() && f.town_code.as_deref() == Some(town.code.as_str()))
+            .map(|f| f.land_m2)
+            .sum();
+        let rhs = n.value * ctx.d.residents[t];
+        let what = format!("elderly-service land in {} ≥ {} m² × its residents", town.name, n.value);
+        ctx.add(
+            vars,
+            "elderly_land_m2_per_resident_street",
+            Some(&n),
+            what,
+            "m2",
+            planned + existing,
+            rhs.into(),
+            false,
+            Some(t),
+        );
+    }
 }
 
 /// Nursing beds ≥ share × all beds.
@@ -231,6 +266,19 @@ fn nursing_share(ctx: &mut Ctx, vars: &mut ProblemVariables) {
     let rhs = n.value * ctx.total_beds();
     let what = format!("nursing beds ≥ {:.0}% of all beds", n.value * 100.0);
     ctx.add(vars, "nursing_bed_min_share", Some(&n), what, "beds", lhs, rhs, false, None);
+}
+
+/// With `per_site`: at every planned site with beds, nursing beds ≥ share ×
+/// the beds the plan adds there. Always satisfiable (nursing ≤ beds, share ≤
+/// 1), so a plain constraint, not a norm that can fall short.
+fn nursing_share_per_site(ctx: &mut Ctx, _vars: &mut ProblemVariables) {
+    let Some(n) = ctx.s.config.norms.nursing_bed_min_share.clone().filter(|n| n.per_site) else { return };
+    for (j, c) in ctx.s.candidates.iter().enumerate() {
+        if c.kind == FacilityType::ElderlyCentre || c.kind == FacilityType::CareInstitution {
+            let (nu, k) = (ctx.nursing[j], ctx.cap[j]);
+            ctx.constraints.push(constraint!(nu >= n.value * k));
+        }
+    }
 }
 
 /// Beds ≥ norm per 1,000 residents aged 60+.
@@ -350,7 +398,9 @@ fn eco_plots(ctx: &mut Ctx, vars: &mut ProblemVariables) {
 pub(super) fn add_all(ctx: &mut Ctx, vars: &mut ProblemVariables) {
     let n = ctx.s.config.norms.clone();
     elderly_land(ctx, vars);
+    elderly_land_per_street(ctx, vars);
     nursing_share(ctx, vars);
+    nursing_share_per_site(ctx, vars);
     beds_per_1000(ctx, vars);
     total_beds(ctx, vars);
     government_share(ctx, vars);

@@ -30,7 +30,7 @@
 pub mod features;
 mod model;
 
-pub use model::{annuity as annuity_factor, solve_plan, Mode, PlanError};
+pub use model::{annuity as annuity_factor, solve_plan, solve_robust, Mode, PlanError};
 
 use crate::demand::{Metric, Simulation};
 use crate::locate::solver::SolveOptions;
@@ -183,10 +183,75 @@ pub struct Shortfall {
     pub where_: Vec<String>,
 }
 
+/// The second stage of the robust plan (`--robust`): the draws whose demand
+/// the shared sites must serve, and the price of demand left unserved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recourse {
+    pub draws: Vec<PlanDemand>,
+    /// Simulation draw index of each entry of `draws`.
+    pub draw_ids: Vec<usize>,
+    /// Unmet demand costs this many times the annualised cost of providing
+    /// one unit of the family's capacity (see [`Recourse::penalty`]).
+    pub penalty_factor: f64,
+}
+
+impl Recourse {
+    /// The first `k` draws of `sim` at output year index `year`.
+    pub fn from_simulation(sim: &Simulation, year: usize, k: usize, penalty_factor: f64) -> Self {
+        let k = k.min(sim.draws());
+        Recourse {
+            draws: (0..k).map(|d| PlanDemand::of_draw(sim, year, d)).collect(),
+            draw_ids: (0..k).collect(),
+            penalty_factor,
+        }
+    }
+
+    /// Yuan per year per unit of unmet demand of family `f`: the factor ×
+    /// the annualised cost of one unit of capacity (a bed or place with its
+    /// nursing fit-out, a hall, a plot), at least 1 yuan so unmet demand is
+    /// never free.
+    pub fn penalty(&self, s: &Scenario, f: Family) -> f64 {
+        let c = &s.config.costs;
+        let unit = match f {
+            Family::Beds | Family::Places => c.bed_yuan + c.nursing_bed_extra_yuan,
+            Family::Halls => c.hall_yuan,
+            Family::Plots => c.grave_plot_yuan,
+        };
+        self.penalty_factor * (model::annuity(c.discount_rate, c.lifetime_years) * unit).max(1.0)
+    }
+}
+
+/// Unmet demand of one family across the robust plan's draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnmetDemand {
+    pub family: Family,
+    pub penalty_yuan_per_unit: f64,
+    /// Mean over the draws of the county's unmet demand (units of the family).
+    pub expected: f64,
+    /// The largest, and the simulation draw it occurs in.
+    pub worst: f64,
+    pub worst_draw: usize,
+    /// Draws with any unmet demand.
+    pub draws_short: usize,
+}
+
+/// What the robust plan leaves unserved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RobustReport {
+    pub draws: usize,
+    pub penalty_factor: f64,
+    /// Mean penalty over the draws, yuan per year (in the objective).
+    pub unmet_cost_yuan_per_year: f64,
+    pub families: Vec<UnmetDemand>,
+}
+
 /// The result of a plan run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     pub demand: PlanDemand,
+    /// Only for a robust plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robust: Option<RobustReport>,
     pub sites: Vec<PlannedSite>,
     pub assignments: Vec<PlanAssignment>,
     /// Empty when every norm holds.

@@ -69,6 +69,63 @@ struct AssignSite {
     capacity: Expression,
 }
 
+/// What [`assign_block`] returns: the travel term, each town's (town,
+/// served, demand) and the variables as (town, site index, variable).
+type AssignBlock = (Expression, Vec<(usize, Expression, f64)>, Vec<(usize, usize, Variable)>);
+
+/// One family's assignment of one demand vector to its sites: `x[i][k]`
+/// per town and reachable site, `Σ_i x[i][k] ≤ capacity[k]`. Returns the
+/// travel term, each town's (served, demand) and the variables as
+/// (town, site index, variable).
+#[allow(clippy::too_many_arguments)]
+fn assign_block(
+    s: &Scenario,
+    tt: &TravelTimes,
+    vars: &mut ProblemVariables,
+    cons: &mut Vec<good_lp::Constraint>,
+    sites: &[AssignSite],
+    demand: &[f64],
+    radius: Option<f64>,
+    weight_per_unit_minute: f64,
+) -> AssignBlock {
+    let mut travel = Expression::default();
+    let mut load: Vec<Expression> = vec![Expression::default(); sites.len()];
+    let mut towns = Vec::new();
+    let mut xs = Vec::new();
+    for (i, &dem) in demand.iter().enumerate() {
+        if dem <= 0.0 {
+            continue;
+        }
+        let mut served = Expression::default();
+        for (k, site) in sites.iter().enumerate() {
+            let minutes = site.town.map(|t| tt.get(i, t)).unwrap_or(s.config.travel.intra_town_min);
+            // Beyond the family's limit, or an unknown distance (a town
+            // without coordinates) where the family has a limit.
+            if radius.is_some_and(|r| !minutes.is_finite() || minutes > r + 1e-9) {
+                continue;
+            }
+            // Without a limit any site may serve; an unknown distance is
+            // charged as intra-town travel (reported as NaN minutes).
+            let minutes = if minutes.is_finite() { minutes } else { s.config.travel.intra_town_min };
+            let x = vars.add(variable().min(0.0).max(dem));
+            served += x;
+            load[k] += x;
+            travel += weight_per_unit_minute * minutes * x;
+            xs.push((i, k, x));
+        }
+        towns.push((i, served, dem));
+    }
+    for (k, site) in sites.iter().enumerate() {
+        let l = std::mem::take(&mut load[k]);
+        cons.push(constraint!(l <= site.capacity.clone()));
+    }
+    (travel, towns, xs)
+}
+
+/// Second-stage variables of one family in the robust model: per draw, the
+/// unmet demand of each town and the assignments.
+type RobustVars = (Family, Vec<(Vec<(usize, Variable)>, Vec<(Family, usize, String, Option<usize>, Variable)>)>);
+
 /// The raw solution of one solve.
 struct Solved {
     status: SolveStatus,
@@ -82,6 +139,9 @@ struct Solved {
     assignments: Vec<(Family, usize, String, Option<usize>, f64)>,
     build_cost: f64,
     travel_cost: f64,
+    /// Robust model: each family's total unmet demand in each draw.
+    unmet: Vec<(Family, Vec<f64>)>,
+    unmet_cost: f64,
     variables: usize,
     constraints: usize,
 }
@@ -95,13 +155,18 @@ pub fn annuity(rate: f64, years: f64) -> f64 {
     }
 }
 
-fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode) -> Result<Option<Solved>, PlanError> {
+fn build_and_solve(
+    s: &Scenario,
+    d: &PlanDemand,
+    recourse: Option<&Recourse>,
+    opts: &PlanOptions,
+    mode: &Mode,
+) -> Result<Option<Solved>, PlanError> {
     let tt = TravelTimes::from_scenario(s);
     let c = &s.config.costs;
     let a = annuity(c.discount_rate, c.lifetime_years);
     let weight = opts.travel_weight.unwrap_or(c.travel_yuan_per_person_minute);
     let mut vars = ProblemVariables::new();
-    let n = s.towns.len();
 
     // Candidate decisions.
     let mut open = Vec::new();
@@ -172,7 +237,7 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
     let places_share = n_norms.centralised_care_min_share.as_ref();
     let willing = places_share.is_none_or(|p| p.basis.as_deref() == Some("willing"));
     let places_value = places_share.map(|p| p.value).unwrap_or(1.0);
-    let demand_of = |f: Family| -> Vec<f64> {
+    let demand_of = |f: Family, d: &PlanDemand| -> Vec<f64> {
         match f {
             Family::Beds => d.bed_demand.clone(),
             Family::Places => {
@@ -194,6 +259,8 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
     let mut ctx = Ctx::new(s, d, mode.clone());
     let mut travel = Expression::default();
     let mut assign_vars: Vec<(Family, usize, String, Option<usize>, Variable)> = Vec::new();
+    let mut robust_vars: Vec<RobustVars> = Vec::new();
+    let mut unmet_cost = Expression::default();
     for f in Family::ALL {
         let mut sites: Vec<AssignSite> = Vec::new();
         let mut unlocated = 0.0;
@@ -223,38 +290,39 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
                 });
             }
         }
-        let demand = demand_of(f);
         let radius = radius_of(f);
-        let mut load: Vec<Expression> = vec![Expression::default(); sites.len()];
-        let mut unmet = Vec::new();
-        for i in 0..n {
-            if demand[i] <= 0.0 {
-                continue;
+        let block = |vars: &mut ProblemVariables, cons: &mut Vec<good_lp::Constraint>, demand: &[f64]| {
+            assign_block(s, &tt, vars, cons, &sites, demand, radius, weight * persons_per_unit(s, f))
+        };
+        match recourse {
+            None => {
+                let (t, unmet, x) = block(&mut vars, &mut cons, &demand_of(f, d));
+                travel += t;
+                assign_vars.extend(x.into_iter().map(|(i, k, x)| (f, i, sites[k].id.clone(), sites[k].town, x)));
+                ctx.family_demand(&mut vars, f, unmet, radius);
             }
-            let mut served = Expression::default();
-            for (k, site) in sites.iter().enumerate() {
-                let minutes = site.town.map(|t| tt.get(i, t)).unwrap_or(s.config.travel.intra_town_min);
-                // Beyond the family's limit, or an unknown distance (a town
-                // without coordinates) where the family has a limit.
-                if radius.is_some_and(|r| !minutes.is_finite() || minutes > r + 1e-9) {
-                    continue;
+            Some(rc) => {
+                // Second stage: each draw assigns its own demand to the shared
+                // capacities; what cannot be served is unmet, at a penalty.
+                let share = 1.0 / rc.draws.len() as f64;
+                let penalty = rc.penalty(s, f);
+                let mut per_draw = Vec::new();
+                for dk in &rc.draws {
+                    let (t, served, x) = block(&mut vars, &mut cons, &demand_of(f, dk));
+                    travel += share * t;
+                    let mut unmet_k = Vec::new();
+                    for (i, served_i, demand_i) in served {
+                        let u = vars.add(variable().min(0.0).max(demand_i));
+                        cons.push(constraint!(served_i + u >= demand_i));
+                        unmet_cost += share * penalty * u;
+                        unmet_k.push((i, u));
+                    }
+                    let x = x.into_iter().map(|(i, k, x)| (f, i, sites[k].id.clone(), sites[k].town, x)).collect();
+                    per_draw.push((unmet_k, x));
                 }
-                // Without a limit any site may serve; an unknown distance is
-                // charged as intra-town travel (reported as NaN minutes).
-                let minutes = if minutes.is_finite() { minutes } else { s.config.travel.intra_town_min };
-                let x = vars.add(variable().min(0.0).max(demand[i]));
-                served += x;
-                load[k] += x;
-                travel += weight * persons_per_unit(s, f) * minutes * x;
-                assign_vars.push((f, i, site.id.clone(), site.town, x));
+                robust_vars.push((f, per_draw));
             }
-            unmet.push((i, served, demand[i]));
         }
-        for (k, site) in sites.iter().enumerate() {
-            let l = load[k].clone();
-            cons.push(constraint!(l <= site.capacity.clone()));
-        }
-        ctx.family_demand(&mut vars, f, unmet, radius);
     }
 
     // Norm features.
@@ -265,11 +333,12 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
     ctx.eco = eco.clone();
     features::add_all(&mut ctx, &mut vars);
 
-    let n_vars = assign_vars.len() + 4 * open.len() + ctx.var_count;
+    let robust_count: usize = robust_vars.iter().flat_map(|(_, per)| per.iter()).map(|(u, x)| u.len() + x.len()).sum();
+    let n_vars = assign_vars.len() + 4 * open.len() + ctx.var_count + robust_count;
     let slack_vars: Vec<Variable> = ctx.slacks.iter().map(|sl| sl.var).collect();
     let objective = match mode {
         Mode::Elastic => ctx.normalised_slack_sum(),
-        _ => build.clone() + travel.clone(),
+        _ => build.clone() + travel.clone() + unmet_cost.clone(),
     };
     let mut problem = vars.minimise(objective).using(highs);
     problem = opts.solve.apply(problem);
@@ -297,7 +366,18 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
         nursing: nursing.iter().map(|v| sol.value(*v)).collect(),
         land: land.iter().map(|v| sol.value(*v)).collect(),
         eco: eco.iter().map(|v| v.map(|v| sol.value(v)).unwrap_or(0.0)).collect(),
-        assignments: assign_vars.into_iter().map(|(f, i, id, t, x)| (f, i, id, t, sol.value(x))).collect(),
+        assignments: if robust_vars.is_empty() {
+            assign_vars.into_iter().map(|(f, i, id, t, x)| (f, i, id, t, sol.value(x))).collect()
+        } else {
+            mean_assignments(&robust_vars, &sol)
+        },
+        unmet: robust_vars
+            .iter()
+            .map(|(f, per)| {
+                (*f, per.iter().map(|(u, _)| u.iter().map(|(_, v)| sol.value(*v).max(0.0)).sum()).collect())
+            })
+            .collect(),
+        unmet_cost: sol.eval(&unmet_cost),
         build_cost: sol.eval(&build),
         travel_cost: sol.eval(&travel),
         variables: n_vars,
@@ -305,27 +385,58 @@ fn build_and_solve(s: &Scenario, d: &PlanDemand, opts: &PlanOptions, mode: &Mode
     }))
 }
 
+/// Mean over the draws of each (family, town, site) assignment.
+fn mean_assignments(robust: &[RobustVars], sol: &impl Solution) -> Vec<(Family, usize, String, Option<usize>, f64)> {
+    let mut acc: BTreeMap<(Family, usize, String), (Option<usize>, f64)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (_, per) in robust {
+        let k = per.len().max(1) as f64;
+        acc.clear();
+        for (_, xs) in per {
+            for (f, i, id, t, x) in xs {
+                let e = acc.entry((*f, *i, id.clone())).or_insert((*t, 0.0));
+                e.1 += sol.value(*x) / k;
+            }
+        }
+        out.extend(std::mem::take(&mut acc).into_iter().map(|((f, i, id), (t, v))| (f, i, id, t, v)));
+    }
+    out
+}
+
 /// Solve the plan: hard first; if infeasible, elastic to measure each
 /// shortfall, then least cost within those shortfalls.
 pub fn solve_plan(s: &Scenario, d: &PlanDemand, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    solve_with(s, d, None, opts)
+}
+
+/// The two-stage stochastic plan (sample average approximation): the norms
+/// hold on `d` (the quantile demand) as in [`solve_plan`]; the sites and
+/// sizes are shared by every draw of `rc`, each draw assigns its own demand
+/// and pays `rc`'s penalty for what it cannot serve; the objective is build
+/// cost + the mean over draws of travel and penalty.
+pub fn solve_robust(s: &Scenario, d: &PlanDemand, rc: &Recourse, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    solve_with(s, d, Some(rc), opts)
+}
+
+fn solve_with(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let mut solves = 1;
-    let solved = match build_and_solve(s, d, opts, &Mode::Hard)? {
+    let solved = match build_and_solve(s, d, rc, opts, &Mode::Hard)? {
         Some(x) => x,
         None => {
             solves += 2;
-            let elastic = build_and_solve(s, d, opts, &Mode::Elastic)?.ok_or_else(|| {
+            let elastic = build_and_solve(s, d, rc, opts, &Mode::Elastic)?.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every norm has a slack)".into())
             })?;
             // A little room above the elastic optimum for solver round-off.
             let bounds = elastic.slack_values.iter().map(|v| v * (1.0 + 1e-9) + 1e-6).collect();
-            build_and_solve(s, d, opts, &Mode::Bounded(bounds))?
+            build_and_solve(s, d, rc, opts, &Mode::Bounded(bounds))?
                 .ok_or_else(|| PlanError::Solver("the bounded model is infeasible after the elastic solve".into()))?
         }
     };
-    Ok(report(s, d, solved, solves))
+    Ok(report(s, d, rc, solved, solves))
 }
 
-fn report(s: &Scenario, d: &PlanDemand, r: Solved, solves: usize) -> Plan {
+fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves: usize) -> Plan {
     let c = &s.config.costs;
     let a = annuity(c.discount_rate, c.lifetime_years);
     let town = |t: Option<usize>| t.map(|t| (s.towns[t].code.clone(), s.towns[t].name.clone())).unwrap_or_default();
@@ -427,6 +538,28 @@ fn report(s: &Scenario, d: &PlanDemand, r: Solved, solves: usize) -> Plan {
         sites,
         assignments,
         shortfalls,
+        robust: rc.map(|rc| RobustReport {
+            draws: rc.draws.len(),
+            penalty_factor: rc.penalty_factor,
+            unmet_cost_yuan_per_year: round6(r.unmet_cost),
+            families: r
+                .unmet
+                .iter()
+                .map(|(f, per)| {
+                    let k = per.len().max(1) as f64;
+                    let (worst_draw, worst) =
+                        per.iter().enumerate().fold((0, 0.0), |b, (i, &v)| if v > b.1 + 1e-9 { (i, v) } else { b });
+                    UnmetDemand {
+                        family: *f,
+                        penalty_yuan_per_unit: round6(rc.penalty(s, *f)),
+                        expected: round6(per.iter().sum::<f64>() / k),
+                        worst: round6(worst),
+                        worst_draw: rc.draw_ids.get(worst_draw).copied().unwrap_or(worst_draw),
+                        draws_short: per.iter().filter(|&&v| v > 1e-6).count(),
+                    }
+                })
+                .collect(),
+        }),
         build_cost_yuan_per_year: round6(r.build_cost),
         travel_cost_yuan_per_year: round6(r.travel_cost),
         objective: round6(r.build_cost + r.travel_cost),
