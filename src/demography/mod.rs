@@ -137,7 +137,7 @@ impl Projector {
             for a in 15..50 {
                 asfr[a] = self.fert_shape[a] * tfr;
             }
-            out.push(YearRates { q, asfr, male_birth_share });
+            out.push(YearRates::new(q, asfr, male_birth_share));
             let (e1, e2): (f64, f64) =
                 if deterministic { (0.0, 0.0) } else { (StandardNormal.sample(rng), StandardNormal.sample(rng)) };
             k += draw.improvement + d.mortality.improvement_volatility * e1;
