@@ -30,8 +30,15 @@
 //! * pairs costlier than `max_cost` are not levels at all, so the last row
 //!   forces an allowed site open.
 //!
-//! A greedy + interchange heuristic ([`super::heuristic`]) supplies the warm
-//! start. Every point is then assigned to its cheapest open site.
+//! Levels are generated, not listed in full: each point starts with the
+//! levels up to its heuristic site plus a margin (a relaxation that prices a
+//! point beyond them at its last kept level). The LP relaxation is solved
+//! and every point whose open mass within its kept levels is below 1 gets
+//! more levels, until the truncated LP equals the full LP; the MILP is then
+//! solved on those levels and re-solved with more only if its solution puts
+//! a point beyond them. A greedy + interchange heuristic
+//! ([`super::heuristic`]) supplies the warm start. Every point is then
+//! assigned to its cheapest open site.
 //!
 //! # Capacitated: assignment formulation (ReVelle & Swain 1970)
 //!
@@ -181,11 +188,40 @@ fn solve_radius(inst: &Instance, p: usize, limit: f64, opts: &SolveOptions) -> R
             (at + LEVEL_SLACK).min(lv.cost.len() - 1)
         })
         .collect();
+    let remaining = |opts: &SolveOptions| {
+        let mut o = *opts;
+        o.time_limit_s = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(0.01);
+        o
+    };
+    // LP phase: grow the levels until the LP relaxation of the truncated
+    // model prices every point exactly; it then equals the LP relaxation
+    // of the full model, so the MILP below starts from the full bound and
+    // rarely needs another round.
     loop {
-        let mut step_opts = *opts;
-        step_opts.time_limit_s = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(0.01);
-        let (open, verdict) =
-            solve_truncated(inst, p, &levels_all, &kept, best.as_ref().map(|b| b.0.as_slice()), &step_opts)?;
+        let (y, _) = solve_truncated(inst, p, &levels_all, &kept, None, true, &remaining(opts))?;
+        let mut grew = false;
+        for (i, lv) in levels_all.iter().enumerate() {
+            let full = lv.cost.len() - 1;
+            if kept[i] < full && inst.demand()[i].weight > 0.0 && mass_within(lv, &y, kept[i]) < 1.0 - 1e-7 {
+                kept[i] = (kept[i] + LEVEL_SLACK).max(2 * kept[i]).min(full);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    loop {
+        let (y, verdict) = solve_truncated(
+            inst,
+            p,
+            &levels_all,
+            &kept,
+            best.as_ref().map(|b| b.0.as_slice()),
+            false,
+            &remaining(opts),
+        )?;
+        let open: Vec<bool> = y.iter().map(|&v| v > 0.5).collect();
         let cost = total_cost(inst, &levels_all, &open);
         if best.as_ref().is_none_or(|b| cost < b.1) {
             best = Some((open.clone(), cost));
@@ -219,11 +255,16 @@ fn solve_truncated(
     levels_all: &[Levels],
     kept: &[usize],
     start_open: Option<&[bool]>,
+    relax: bool,
     opts: &SolveOptions,
-) -> Result<(Vec<bool>, result::Verdict), LocateError> {
+) -> Result<(Vec<f64>, result::Verdict), LocateError> {
     let n = inst.n_demand();
     let mut vars = ProblemVariables::new();
-    let y = assign::site_vars(&mut vars, inst);
+    let y: Vec<Variable> = if relax {
+        inst.sites().iter().map(|s| vars.add(variable().min(if s.fixed { 1.0 } else { 0.0 }).max(1.0))).collect()
+    } else {
+        assign::site_vars(&mut vars, inst)
+    };
     let mut constraints: Vec<Constraint> = Vec::with_capacity(4 * n);
     constraints.push(milp::sum(&y).eq(p as f64));
     let mut objective = Expression::with_capacity(8 * n);
@@ -290,8 +331,13 @@ fn solve_truncated(
         opts,
         "no choice of p sites serves every demand point within the maximum cost",
     )?;
-    let open: Vec<bool> = y.iter().map(|&v| solved.is_on(v)).collect();
-    Ok((open, solved.verdict))
+    Ok((y.iter().map(|&v| solved.value(v)).collect(), solved.verdict))
+}
+
+/// Mass of open sites (y, possibly fractional) within levels 0..=`kept` of
+/// a point: below 1, the truncated model prices the point below its cost.
+fn mass_within(lv: &Levels, y: &[f64], kept: usize) -> f64 {
+    lv.sites.iter().take(kept + 1).flatten().map(|&j| y[j]).sum()
 }
 
 /// Assign each point to its cheapest open site and report the weighted cost.
