@@ -268,3 +268,17 @@ fn every_problem_is_reported_at_once() {
     let got = problems(&dir);
     assert_eq!(got.len(), 3, "{got:#?}");
 }
+
+#[test]
+fn per_site_on_a_norm_that_has_no_sites() {
+    // Line 72 is government_bed_share_max; `per_site = true` is inserted after
+    // `value = 0.30, ` so its value starts in column 55.
+    assert_reports(
+        &[(
+            "scenario.toml",
+            "government_bed_share_max = { value = 0.30, ",
+            "government_bed_share_max = { value = 0.30, per_site = true, ",
+        )],
+        "scenario.toml:72:55: `norms.government_bed_share_max.per_site` = true: per_site only on nursing_bed_min_share",
+    );
+}

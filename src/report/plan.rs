@@ -226,11 +226,11 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
         for f in &r.families {
             let _ = writeln!(
                 o,
-                "  {:<7} unmet: expected {:>10.1}  worst {:>10.1} (draw {})  short in {} of {} draws",
+                "  {:<7} unmet: expected {:>10.1}  worst {:>10.1}{}  short in {} of {} draws",
                 f.family.key(),
                 f.expected,
                 f.worst,
-                f.worst_draw,
+                if f.worst > 0.0 { format!(" (draw {})", f.worst_draw) } else { String::new() },
                 f.draws_short,
                 r.draws
             );
