@@ -4,21 +4,23 @@
 //! optimality with 1 HiGHS thread. `cargo bench --bench locate`.
 //!
 //! Sizes 300 × 60 (p = 6), 600 × 150 (p = 12) and 1,000 × 300 (p = 20), for
-//! the p-median (Elloumi radius formulation with level generation and a
-//! heuristic warm start), MCLP (radius 12) and CFLP (capacitated,
-//! multi-sourcing, fixed costs 2,000..6,000).
+//! the p-median (default: Benders decomposition of Elloumi's radius
+//! formulation), MCLP (radius 12) and CFLP (capacitated, multi-sourcing,
+//! fixed costs 2,000..6,000).
 //!
 //! Before the criterion groups, every instance is solved once and printed
 //! (time, objective, status), with a time limit of `CIVPLAN_BENCH_LIMIT`
 //! seconds (default 60) so a slow model reports its status instead of
-//! stalling the run, together with the textbook assignment formulation of
-//! the p-median for comparison (skipped at 1,000 × 300).
+//! stalling the run, together with the p-median's other formulations for
+//! comparison: the radius formulation solved as one MILP with level
+//! generation, and the textbook assignment formulation (both skipped at
+//! 1,000 × 300).
 //!
 //! Criterion then times, 10 samples each, only the solves that take under a
-//! few seconds (MCLP at every size, p-median at 300 × 60);
-//! `CIVPLAN_BENCH_ALL=1` adds every p-median and CFLP solve (tens of
-//! minutes). `CIVPLAN_BENCH_QUICK=1` runs the smallest size only;
-//! `CIVPLAN_BENCH_NAIVE=0` skips the assignment-formulation comparison.
+//! few seconds (MCLP and the p-median at every size);
+//! `CIVPLAN_BENCH_ALL=1` adds every CFLP solve (tens of minutes).
+//! `CIVPLAN_BENCH_QUICK=1` runs the smallest size only;
+//! `CIVPLAN_BENCH_NAIVE=0` skips the formulation comparison.
 
 use civplan::locate::classic::p_median::{self, Formulation};
 use civplan::locate::classic::{self, Coord, DemandPoint, Instance, LocateError, LocateResult, Model, Params, Site};
@@ -96,9 +98,9 @@ fn bench(c: &mut Criterion) {
         once(&format!("p-median p={p}"), n, m, || classic::solve(inst, &Params::new(Model::PMedian).p(p), &opts));
         if naive && n <= 600 {
             let params = Params::new(Model::PMedian).p(p);
-            once(&format!("p-median p={p} textbook"), n, m, || {
-                p_median::solve_with(inst, &params, &opts, Formulation::Assignment)
-            });
+            for (name, f) in [("radius", Formulation::Radius), ("textbook", Formulation::Assignment)] {
+                once(&format!("p-median p={p} {name}"), n, m, || p_median::solve_with(inst, &params, &opts, f));
+            }
         }
         once(&format!("mclp p={p} r=12"), n, m, || {
             classic::solve(inst, &Params::new(Model::Mclp).p(p).radius(12.0), &opts)
@@ -115,10 +117,8 @@ fn bench(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(2));
         let params = Params::new(Model::Mclp).p(p).radius(12.0);
         g.bench_function(format!("mclp p={p} r=12"), |b| b.iter(|| black_box(classic::solve(inst, &params, &opts))));
-        if all || *n <= 300 {
-            let params = Params::new(Model::PMedian).p(p);
-            g.bench_function(format!("p-median p={p}"), |b| b.iter(|| black_box(classic::solve(inst, &params, &opts))));
-        }
+        let params = Params::new(Model::PMedian).p(p);
+        g.bench_function(format!("p-median p={p}"), |b| b.iter(|| black_box(classic::solve(inst, &params, &opts))));
         if all {
             let params = Params::new(Model::Cflp);
             g.bench_function("cflp capacitated", |b| b.iter(|| black_box(classic::solve(cap, &params, &opts))));

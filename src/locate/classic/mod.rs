@@ -22,6 +22,7 @@ use crate::locate::solver::SolveOptions;
 use serde::Serialize;
 
 mod assign;
+pub mod benders;
 pub mod cflp;
 pub mod error;
 mod heuristic;

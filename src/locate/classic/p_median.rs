@@ -3,6 +3,11 @@
 //!
 //! # Uncapacitated: radius formulation (Elloumi 2010)
 //!
+//! The default for uncapacitated instances is the Benders decomposition of
+//! this formulation ([`super::benders`]); the formulation itself, solved as
+//! one MILP with level generation, stays available ([`Formulation::Radius`])
+//! and is what the benchmark and the tests compare against.
+//!
 //! The textbook formulation below has `n·m` assignment variables and `n·m`
 //! linking rows; HiGHS needs ~10 s for 600 × 150, p = 12. The radius
 //! formulation of Elloumi (2010, *A tighter formulation of the p-median
@@ -51,6 +56,7 @@
 //! ```
 
 use super::assign::{self, Serve};
+use super::benders;
 use super::error::LocateError;
 use super::heuristic;
 use super::instance::Instance;
@@ -63,9 +69,12 @@ use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 /// Which formulation to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Formulation {
-    /// Radius formulation when uncapacitated, assignment formulation otherwise.
+    /// Benders decomposition of the radius formulation when uncapacitated,
+    /// assignment formulation otherwise.
     Auto,
-    /// Elloumi's radius formulation (uncapacitated only).
+    /// Benders decomposition of the radius formulation (uncapacitated only).
+    Benders,
+    /// Elloumi's radius formulation with level generation (uncapacitated only).
     Radius,
     /// ReVelle & Swain's assignment formulation.
     Assignment,
@@ -89,34 +98,34 @@ pub fn solve_with(
     let allowed = check_reachable(inst, limit, "max cost")?;
     let capacitated = inst.is_capacitated();
     check_capacity(inst, Some(p))?;
-    let radius = match formulation {
-        Formulation::Auto => !capacitated,
-        Formulation::Radius if capacitated => {
+    let formulation = match formulation {
+        Formulation::Auto if capacitated => Formulation::Assignment,
+        Formulation::Auto => Formulation::Benders,
+        Formulation::Radius | Formulation::Benders if capacitated => {
             return Err(LocateError::param("formulation", "the radius formulation does not handle capacities"))
         }
-        Formulation::Radius => true,
-        Formulation::Assignment => false,
+        f => f,
     };
-    if radius {
-        solve_radius(inst, p, limit, opts)
-    } else {
-        solve_assignment(inst, p, limit, &allowed, params.single_source, opts)
+    match formulation {
+        Formulation::Benders => benders::solve(inst, p, limit, opts).map(|(r, _)| r),
+        Formulation::Radius => solve_radius(inst, p, limit, opts),
+        _ => solve_assignment(inst, p, limit, &allowed, params.single_source, opts),
     }
 }
 
 /// Levels of one demand point: distinct costs and the sites at each.
-struct Levels {
-    cost: Vec<f64>,
-    sites: Vec<Vec<usize>>,
+pub(super) struct Levels {
+    pub cost: Vec<f64>,
+    pub sites: Vec<Vec<usize>>,
     /// The last level holds a fixed site: its row is implied by `y_j = 1`.
-    implied_last: bool,
+    pub implied_last: bool,
     /// Some site of the levels is open in every solution (a fixed site, or
     /// `m − p + 1` sites in all): the point is served within the levels
     /// whatever the model does, so a zero-weight point needs no row.
-    always_served: bool,
+    pub always_served: bool,
 }
 
-fn levels(inst: &Instance, i: usize, p: usize, limit: f64) -> Levels {
+pub(super) fn levels(inst: &Instance, i: usize, p: usize, limit: f64) -> Levels {
     let m = inst.n_sites();
     let row = inst.cost_row(i);
     let mut order: Vec<usize> = (0..m).filter(|&j| row[j] <= limit).collect();
@@ -156,7 +165,7 @@ fn open_level(lv: &Levels, open: &[bool]) -> Option<usize> {
 }
 
 /// Total weighted cost of an open set (infinite if a point is unserved).
-fn total_cost(inst: &Instance, levels: &[Levels], open: &[bool]) -> f64 {
+pub(super) fn total_cost(inst: &Instance, levels: &[Levels], open: &[bool]) -> f64 {
     levels
         .iter()
         .enumerate()
@@ -341,7 +350,7 @@ fn mass_within(lv: &Levels, y: &[f64], kept: usize) -> f64 {
 }
 
 /// Assign each point to its cheapest open site and report the weighted cost.
-fn finish_nearest(
+pub(super) fn finish_nearest(
     inst: &Instance,
     open: &[bool],
     limit: f64,
