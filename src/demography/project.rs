@@ -77,6 +77,7 @@ const INVERSION_MAX_MEAN: f64 = 20.0;
 /// `powf` on every call, which was a third of the whole Monte Carlo's time
 /// (perf, 安岳); here ln(1 − p) is computed once per year, age and sex for
 /// all towns. Large means and p > 0.5 go to rand_distr (BTPE).
+#[inline(always)]
 fn binomial_whole<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
     if n <= 0.0 || p <= 0.0 {
         return 0.0;
@@ -85,14 +86,22 @@ fn binomial_whole<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f6
         return n;
     }
     if n * p >= INVERSION_MAX_MEAN || p > 0.5 {
-        return Binomial::new(n as u64, p).map(|b| b.sample(rng) as f64).unwrap_or(n * p);
+        return btpe(rng, n, p);
     }
-    let mut u: f64 = rng.random();
+    let u: f64 = rng.random();
     // e^y ≥ 1 + y, so u ≤ 1 + n·ln_q already means u ≤ P(0): no deaths, and
     // no exp() for most small cells (same draw as the full search).
     if u <= 1.0 + n * ln_q {
         return 0.0;
     }
+    inversion(u, n, p, ln_q)
+}
+
+/// The sequential search of [`binomial_whole`] past the zero-deaths test,
+/// out of line so the common path above stays small enough to inline
+/// (2.59 s → 2.51 s for 1,000 draws of 安岳).
+#[inline(never)]
+fn inversion(mut u: f64, n: f64, p: f64, ln_q: f64) -> f64 {
     let s = p / (1.0 - p);
     let a = (n + 1.0) * s;
     let mut r = (n * ln_q).exp();
@@ -107,6 +116,13 @@ fn binomial_whole<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f6
         r *= a * recip(x) - s;
     }
     x
+}
+
+/// Large means and p > 0.5: rand_distr's BTPE (about 1 % of cells).
+#[cold]
+#[inline(never)]
+fn btpe<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
+    Binomial::new(n as u64, p).map(|b| b.sample(rng) as f64).unwrap_or(n * p)
 }
 
 /// Flows of one year in one town.
@@ -129,6 +145,7 @@ fn round_half_away(x: f64) -> f64 {
 
 /// Binomial draw that accepts a non-integer population (the fraction is
 /// kept as an expected value so the count identity holds exactly).
+#[inline(always)]
 fn binomial<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
     if n <= 0.0 || p <= 0.0 {
         return 0.0;
