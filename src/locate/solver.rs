@@ -9,6 +9,9 @@ use serde::Serialize;
 pub const SLOW_HEURISTICS: [&str; 3] =
     ["mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost"];
 
+/// HiGHS's pseudo-cost reliability threshold [`SolveOptions::apply`] sets.
+pub const PSCOST_MIN_RELIABLE: (&str, i32) = ("mip_pscost_minreliable", 0);
+
 /// How HiGHS is run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SolveOptions {
@@ -36,6 +39,14 @@ impl SolveOptions {
     /// without shortening the search (measured, one HiGHS thread: a single-
     /// draw plan of 潼南 2.0–3.3 s → 0.5–0.7 s, the 300 × 60 CFLP 16.0 s →
     /// 9.8 s, the same optima). Feasibility jump, rounding and diving stay.
+    ///
+    /// Branching trusts pseudo-costs from the first observation
+    /// (`mip_pscost_minreliable` 0, HiGHS's default 8) instead of strong-
+    /// branching each candidate until it has 8: on the plan models strong
+    /// branching was half the LP iterations (潼南: 3,437 of 6,479). Measured,
+    /// 20 single-draw plans each, one thread: 潼南 16.4 → 10.0 s, 垫江 3.1 →
+    /// 2.4 s, 渝北 9.3 → 9.1 s, 安岳 unchanged; same objectives to HiGHS's
+    /// tolerance.
     pub fn apply(&self, mut problem: HighsProblem) -> HighsProblem {
         problem.set_verbose(self.verbose);
         for key in SLOW_HEURISTICS {
@@ -44,6 +55,7 @@ impl SolveOptions {
         problem
             .set_option("threads", self.threads as i32)
             .set_option("random_seed", 0)
+            .set_option(PSCOST_MIN_RELIABLE.0, PSCOST_MIN_RELIABLE.1)
             .set_option("mip_rel_gap", self.mip_rel_gap)
             .set_option("mip_abs_gap", 1e-9)
             .set_time_limit(self.time_limit_s)
