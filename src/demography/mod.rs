@@ -3,6 +3,7 @@
 //! class-level migration shocks drawn once per Monte Carlo draw.
 
 pub mod base;
+mod binomial;
 pub mod mortality;
 pub mod project;
 

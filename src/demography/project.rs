@@ -14,9 +14,10 @@
 //! exactly, in every step (a property test checks it).
 
 use super::base::Pyramid;
+use super::binomial::{binomial, deaths_row, floor_nonnegative};
 use super::mortality::{AGES, OPEN};
 use rand::Rng;
-use rand_distr::{Binomial, Distribution, Poisson};
+use rand_distr::{Distribution, Poisson};
 
 /// Rates for one year of one draw, shared by all towns.
 #[derive(Debug, Clone)]
@@ -44,87 +45,6 @@ impl YearRates {
     }
 }
 
-/// 1/k for the inversion's recurrence, from a table for small k (a
-/// division per step was the loop's critical path).
-fn recip(k: f64) -> f64 {
-    const N: usize = 64;
-    const TABLE: [f64; N] = {
-        let mut t = [0.0; N];
-        let mut i = 1;
-        while i < N {
-            t[i] = 1.0 / i as f64;
-            i += 1;
-        }
-        t
-    };
-    let i = k as usize;
-    if i < N {
-        TABLE[i]
-    } else {
-        1.0 / k
-    }
-}
-
-/// Means below this use inversion; above it, rand_distr's BTPE.
-const INVERSION_MAX_MEAN: f64 = 20.0;
-
-/// Binomial(n, p) for a whole `n`, given `ln_q = ln(1 − p)`.
-///
-/// Small means use inversion by sequential search (BINV, Kachitvichyanukul
-/// & Schmeiser 1988, the algorithm rand_distr itself uses for small means):
-/// P(0) = (1 − p)^n = exp(n·ln_q), P(k) = P(k−1)·((n+1)·s/k − s) with
-/// s = p/(1 − p). rand_distr's `Binomial::new` computes (1 − p)^n with a
-/// `powf` on every call, which was a third of the whole Monte Carlo's time
-/// (perf, 安岳); here ln(1 − p) is computed once per year, age and sex for
-/// all towns. Large means and p > 0.5 go to rand_distr (BTPE).
-#[inline(always)]
-fn binomial_whole<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
-    if n <= 0.0 || p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    if n * p >= INVERSION_MAX_MEAN || p > 0.5 {
-        return btpe(rng, n, p);
-    }
-    let u: f64 = rng.random();
-    // e^y ≥ 1 + y, so u ≤ 1 + n·ln_q already means u ≤ P(0): no deaths, and
-    // no exp() for most small cells (same draw as the full search).
-    if u <= 1.0 + n * ln_q {
-        return 0.0;
-    }
-    inversion(u, n, p, ln_q)
-}
-
-/// The sequential search of [`binomial_whole`] past the zero-deaths test,
-/// out of line so the common path above stays small enough to inline
-/// (2.59 s → 2.51 s for 1,000 draws of 安岳).
-#[inline(never)]
-fn inversion(mut u: f64, n: f64, p: f64, ln_q: f64) -> f64 {
-    let s = p / (1.0 - p);
-    let a = (n + 1.0) * s;
-    let mut r = (n * ln_q).exp();
-    let mut x = 0.0;
-    while u > r {
-        u -= r;
-        x += 1.0;
-        if x >= n {
-            // Round-off left u above the whole mass: the tail is all at n.
-            return n;
-        }
-        r *= a * recip(x) - s;
-    }
-    x
-}
-
-/// Large means and p > 0.5: rand_distr's BTPE (about 1 % of cells).
-#[cold]
-#[inline(never)]
-fn btpe<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
-    Binomial::new(n as u64, p).map(|b| b.sample(rng) as f64).unwrap_or(n * p)
-}
-
 /// Flows of one year in one town.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Flows {
@@ -133,30 +53,29 @@ pub struct Flows {
     pub net_migration: f64,
 }
 
-/// `x.round()` for |x| < 2^52 through an integer conversion: the same value
-/// (half away from zero), inlined instead of a libm call per cell.
+/// `x.round()` (half away from zero) for |x| < 2⁵¹, without a libm call or
+/// an integer conversion, so the migration loop vectorises.
+#[inline(always)]
 fn round_half_away(x: f64) -> f64 {
     let a = x.abs();
-    let t = (a as u64) as f64;
+    let t = floor_nonnegative(a);
     // a − t is exact (Sterbenz), so the half is compared without round-off.
     let r = if a - t >= 0.5 { t + 1.0 } else { t };
     r.copysign(x)
 }
 
-/// Binomial draw that accepts a non-integer population (the fraction is
-/// kept as an expected value so the count identity holds exactly).
-#[inline(always)]
-fn binomial<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
-    if n <= 0.0 || p <= 0.0 {
-        return 0.0;
+/// Σ xs in four interleaved partial sums, a fixed order (the same bytes on
+/// every machine) that the compiler can vectorise.
+fn sum(xs: &[f64; AGES]) -> f64 {
+    let mut acc = [0.0; 4];
+    let mut chunks = xs.chunks_exact(4);
+    for c in &mut chunks {
+        for l in 0..4 {
+            acc[l] += c[l];
+        }
     }
-    if p >= 1.0 {
-        return n;
-    }
-    // n ≥ 0 here; the integer conversion is floor() without a libm call.
-    let whole = (n as u64) as f64;
-    let frac = n - whole;
-    binomial_whole(rng, whole, p, ln_q) + frac * p
+    let tail: f64 = chunks.remainder().iter().sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
@@ -193,27 +112,23 @@ pub fn step<R: Rng + ?Sized>(
         let q = &rates.q[s];
         let ln_q = &rates.ln_survive[s];
         let row = &mut pop[s];
-        let mut survivors_open = 0.0;
-        let mut carry = 0.0; // survivors of age a−1, moving to age a
-        for a in 0..AGES {
-            let n = row[a];
-            let d = match rng.as_deref_mut() {
-                Some(r) => binomial(r, n, q[a], ln_q[a]),
-                None => n * q[a],
-            };
-            deaths += d;
-            let surv = n - d;
-            if a == OPEN {
-                survivors_open += surv;
-            }
-            row[a] = carry;
-            carry = surv;
-            if a == OPEN - 1 {
-                survivors_open += carry;
-                carry = 0.0;
+        let mut dead = [0.0; AGES];
+        match rng.as_deref_mut() {
+            Some(r) => deaths_row(r, row, q, ln_q, &mut dead),
+            None => {
+                for a in 0..AGES {
+                    dead[a] = row[a] * q[a];
+                }
             }
         }
-        row[OPEN] = survivors_open;
+        // Survivors age one year; the open group keeps its own survivors.
+        let mut surv = [0.0; AGES];
+        for a in 0..AGES {
+            surv[a] = row[a] - dead[a];
+        }
+        deaths += sum(&dead);
+        row[1..OPEN].copy_from_slice(&surv[..OPEN - 1]);
+        row[OPEN] = surv[OPEN - 1] + surv[OPEN];
         // Infants: born this year, survive with 1 − q(0).
         let infant_deaths = match rng.as_deref_mut() {
             Some(r) => binomial(r, newborn[s], q[0], ln_q[0]),
@@ -226,19 +141,17 @@ pub fn step<R: Rng + ?Sized>(
     // 4. Net migration, after ageing.
     let mut net = 0.0;
     if migration != 0.0 {
+        let whole_persons = rng.is_some();
         for row in pop.iter_mut() {
+            let mut moved = [0.0; AGES];
             for a in 0..AGES {
-                let mut m = row[a] * migration * profile[a];
-                if rng.is_some() {
-                    // Whole persons when counts are noisy.
-                    m = round_half_away(m);
-                }
-                if m < -row[a] {
-                    m = -row[a];
-                }
-                row[a] += m;
-                net += m;
+                let m = row[a] * migration * profile[a];
+                // Whole persons when counts are noisy.
+                let m = if whole_persons { round_half_away(m) } else { m };
+                moved[a] = m.max(-row[a]);
+                row[a] += moved[a];
             }
+            net += sum(&moved);
         }
     }
     Flows { births, deaths, net_migration: net }
@@ -299,33 +212,6 @@ mod tests {
     fn round_half_away_equals_round() {
         for x in [0.0, 0.49999999999999994, 0.5, 1.5, 2.5, -0.5, -1.5, -2.4999, 7.0, -7.0, 1e15 + 0.5, -3.7, 123.456] {
             assert_eq!(round_half_away(x), x.round(), "{x}");
-        }
-    }
-
-    /// Mean, variance and P(0) of the sampler against the binomial's own
-    /// np, np(1 − p) and (1 − p)^n, on both paths (inversion and BTPE) and at
-    /// p > 0.5. With 200,000 draws the standard error of the mean is
-    /// sqrt(np(1 − p)/200,000); the bands are 5 standard errors.
-    #[test]
-    fn binomial_sampler_matches_the_binomial_moments() {
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for (n, p) in [(100.0, 0.002), (40.0, 0.1), (150.0, 0.12), (5000.0, 0.01), (30.0, 0.7), (1.0, 0.3)] {
-            let ln_q = f64::ln_1p(-p);
-            let k = 200_000;
-            let xs: Vec<f64> = (0..k).map(|_| binomial_whole(&mut rng, n, p, ln_q)).collect();
-            let mean = xs.iter().sum::<f64>() / k as f64;
-            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
-            let (m, v) = (n * p, n * p * (1.0 - p));
-            let se = (v / k as f64).sqrt();
-            assert!((mean - m).abs() < 5.0 * se, "n {n} p {p}: mean {mean} vs {m}");
-            // Var of the sample variance ≈ (μ4 − σ⁴)/k ≤ (3σ⁴ + σ²)/k for a binomial.
-            let se_v = ((3.0 * v * v + v) / k as f64).sqrt();
-            assert!((var - v).abs() < 5.0 * se_v, "n {n} p {p}: var {var} vs {v}");
-            let p0 = xs.iter().filter(|&&x| x == 0.0).count() as f64 / k as f64;
-            let want = (1.0 - p).powf(n);
-            let se0 = (want * (1.0 - want) / k as f64).sqrt().max(1e-6);
-            assert!((p0 - want).abs() < 5.0 * se0, "n {n} p {p}: P(0) {p0} vs {want}");
-            assert!(xs.iter().all(|&x| x >= 0.0 && x <= n && x.fract() == 0.0));
         }
     }
 

@@ -1,0 +1,473 @@
+//! Binomial death counts for a whole age row at once.
+//!
+//! Deaths are the Monte Carlo's hot loop: one Binomial(n, q) per sex, age,
+//! town, year and draw (≈ 1.4 × 10⁸ for 1,000 draws of 安岳), most with a
+//! mean below one. Drawn one cell at a time, by inversion, each cell costs a
+//! data-dependent branch the CPU cannot predict (death or not), which was
+//! ~85 % of the whole simulation. [`deaths_row`] draws a row of 101 ages in
+//! lanes: all the uniforms at once, P(0) = (1 − q)^n by a branch-free exp,
+//! then the inversion's search step by step over blocks of [`LANES`] ages,
+//! stopping when every lane of the block has found its count. It is exact
+//! inversion (x = #{k : F(k) < u}, F the binomial CDF), the same algorithm
+//! as the one-cell sampler, only evaluated in a different order.
+
+use super::mortality::AGES;
+use rand::Rng;
+use rand_distr::{Binomial, Distribution};
+
+/// Cells with a mean at or above this, or q > 0.5, go to rand_distr's BTPE.
+pub const INVERSION_MAX_MEAN: f64 = 20.0;
+
+/// Ages handled together by the search (a multiple of the SIMD width).
+const LANES: usize = 8;
+
+/// e^x for x ≤ 0, written so the compiler vectorises it (no libm call, no
+/// branch): x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor series to
+/// r¹³ (truncation < 10⁻¹⁷ relative), 2^k put into the exponent bits.
+/// Arguments below −700 give e^−700 (≈ 10⁻³⁰⁴): P(0) of such cells is zero
+/// for every purpose, and they never reach the search anyway.
+#[inline(always)]
+fn exp_nonpositive(x: f64) -> f64 {
+    const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 × 2⁵², rounds to an integer when added
+                                                // ln 2 split as in fdlibm: k·LN2_HI is exact for |k| < 2¹¹.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    let x = x.clamp(-700.0, 0.0);
+    let t = x * std::f64::consts::LOG2_E + SHIFT;
+    let k = t - SHIFT;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let mut p = 1.0 / 6_227_020_800.0; // 1/13!
+    for c in [
+        1.0 / 479_001_600.0,
+        1.0 / 39_916_800.0,
+        1.0 / 3_628_800.0,
+        1.0 / 362_880.0,
+        1.0 / 40_320.0,
+        1.0 / 5_040.0,
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+        1.0,
+        1.0,
+    ] {
+        p = p * r + c;
+    }
+    // k is in the low bits of t; shift it into p's exponent.
+    let k_bits = t.to_bits().wrapping_sub(SHIFT.to_bits());
+    f64::from_bits(p.to_bits().wrapping_add(k_bits << 52))
+}
+
+/// ⌊x⌋ for 0 ≤ x < 2⁵¹ without a libm call or an integer conversion (so
+/// it vectorises): adding and removing 2⁵² rounds to the nearest integer.
+#[inline(always)]
+pub(super) fn floor_nonnegative(x: f64) -> f64 {
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    let t = (x + TWO52) - TWO52;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// Deaths of one sex in one town-year: `out[a]` ~ Binomial(⌊n[a]⌋, q[a]) +
+/// frac(n[a])·q[a] (the fraction of a person kept as its expected value, so
+/// the count identity holds exactly), given `ln_survive[a]` = ln(1 − q[a]).
+///
+/// Consumes exactly [`AGES`] 64-bit words of `rng`, then one BTPE draw per
+/// cell with a mean ≥ [`INVERSION_MAX_MEAN`] or q > 0.5, in age order.
+pub fn deaths_row<R: Rng + ?Sized>(
+    rng: &mut R,
+    n: &[f64; AGES],
+    q: &[f64; AGES],
+    ln_survive: &[f64; AGES],
+    out: &mut [f64; AGES],
+) {
+    let mut bits = [0u64; AGES];
+    rng.fill(&mut bits[..]);
+    if search_row(&bits, n, q, ln_survive, out) {
+        for i in 0..AGES {
+            let q = q[i];
+            let w = (n[i].max(0.0) as u64) as f64;
+            if is_btpe_cell(w, q) {
+                out[i] = btpe(rng, w, q) + (n[i] - w) * q;
+            }
+        }
+    }
+}
+
+/// Whether a cell with `w` whole persons is drawn by BTPE rather than searched.
+#[inline(always)]
+fn is_btpe_cell(w: f64, q: f64) -> bool {
+    (w > 0.0) & (q > 0.0) & (q < 1.0) & ((q > 0.5) | (w * q >= INVERSION_MAX_MEAN))
+}
+
+/// The deaths of every cell of a row but the BTPE cells (whose whole part
+/// is left at 0), from their uniforms' bits; true when the row has BTPE
+/// cells. Compiled twice: with AVX2 (4 lanes of f64) where the CPU has it,
+/// and for baseline x86-64 (2 lanes) where not. Both do the same IEEE
+/// operations in the same order (no fused multiply-add), so the counts are
+/// the same bytes on either path.
+fn search_row(
+    bits: &[u64; AGES],
+    n: &[f64; AGES],
+    q: &[f64; AGES],
+    ln_survive: &[f64; AGES],
+    out: &mut [f64; AGES],
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { search_row_avx2(bits, n, q, ln_survive, out) };
+        }
+    }
+    search_row_generic(bits, n, q, ln_survive, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn search_row_avx2(
+    bits: &[u64; AGES],
+    n: &[f64; AGES],
+    q: &[f64; AGES],
+    ln_survive: &[f64; AGES],
+    out: &mut [f64; AGES],
+) -> bool {
+    search_row_generic(bits, n, q, ln_survive, out)
+}
+
+#[inline(always)]
+fn search_row_generic(
+    bits: &[u64; AGES],
+    n: &[f64; AGES],
+    q: &[f64; AGES],
+    ln_survive: &[f64; AGES],
+    out: &mut [f64; AGES],
+) -> bool {
+    const FULL: usize = AGES / LANES * LANES;
+    let mut btpe_cells = 0.0;
+    for b in (0..FULL).step_by(LANES) {
+        let lanes = |x: &[f64; AGES]| -> [f64; LANES] { x[b..b + LANES].try_into().unwrap() };
+        let ub: [u64; LANES] = bits[b..b + LANES].try_into().unwrap();
+        let (o, bt) = search_block(&lanes(n), &lanes(q), &lanes(ln_survive), &ub);
+        out[b..b + LANES].copy_from_slice(&o);
+        btpe_cells += bt;
+    }
+    // The last ages, padded with nobody at q = 0.
+    let m = AGES - FULL;
+    let (mut nb, mut qb, mut lb, mut ub) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0u64; LANES]);
+    nb[..m].copy_from_slice(&n[FULL..]);
+    qb[..m].copy_from_slice(&q[FULL..]);
+    lb[..m].copy_from_slice(&ln_survive[FULL..]);
+    ub[..m].copy_from_slice(&bits[FULL..]);
+    let (o, bt) = search_block(&nb, &qb, &lb, &ub);
+    out[FULL..].copy_from_slice(&o[..m]);
+    btpe_cells += bt;
+    btpe_cells > 0.0
+}
+
+/// One block of [`LANES`] ages, branch-free except for the search's
+/// stopping tests: x = #{k : F(k) < u}, F(k) = P(0) + … + P(k), with P(0) =
+/// (1 − q)^n and P(k) = P(k−1)·((n+1)s/k − s), s = q/(1 − q). Returns the
+/// deaths (BTPE cells' whole part left at 0) and the number of BTPE cells.
+#[inline(always)]
+fn search_block(nb: &[f64; LANES], qb: &[f64; LANES], lb: &[f64; LANES], ub: &[u64; LANES]) -> ([f64; LANES], f64) {
+    let (mut w, mut u, mut e, mut bt) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0.0; LANES]);
+    let mut surely_none = [0.0; LANES];
+    for l in 0..LANES {
+        let wl = floor_nonnegative(nb[l].max(0.0));
+        let ql = qb[l];
+        let searchable = (wl > 0.0) & (ql > 0.0) & (ql <= 0.5) & (wl * ql < INVERSION_MAX_MEAN);
+        bt[l] = if is_btpe_cell(wl, ql) { 1.0 } else { 0.0 };
+        // 52 random bits → [0, 1): the bits as the mantissa of a number in [1, 2).
+        let uniform = f64::from_bits((ub[l] >> 12) | 0x3ff0_0000_0000_0000) - 1.0;
+        // Cells not searched get u = −1: F(0) ≥ 0 stops them at once.
+        u[l] = if searchable { uniform } else { -1.0 };
+        w[l] = wl;
+        e[l] = wl * if searchable { lb[l] } else { 0.0 };
+        // P(0) = e^e ≥ 1 + e: u ≤ 1 + e already means no deaths.
+        surely_none[l] = if u[l] <= 1.0 + e[l] { 0.0 } else { 1.0 };
+    }
+    let btpe_cells = bt.iter().sum::<f64>();
+
+    let mut x = [0.0; LANES];
+    // Most blocks of young ages have no deaths at all: skip the exp and the search.
+    if surely_none.iter().sum::<f64>() > 0.0 {
+        let (mut r, mut s, mut a) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+        for l in 0..LANES {
+            let qs = if u[l] >= 0.0 { qb[l] } else { 0.0 };
+            r[l] = exp_nonpositive(e[l]);
+            s[l] = qs / (1.0 - qs);
+            a[l] = (w[l] + 1.0) * s[l];
+        }
+        let mut f = r;
+        let mut k = 0.0;
+        loop {
+            let mut inc = [0.0; LANES];
+            for l in 0..LANES {
+                // Past k = n the mass is exhausted: round-off cannot add deaths.
+                inc[l] = if (u[l] > f[l]) & (k < w[l]) { 1.0 } else { 0.0 };
+                x[l] += inc[l];
+            }
+            if inc.iter().sum::<f64>() == 0.0 {
+                break;
+            }
+            k += 1.0;
+            let inv_k = recip(k);
+            for l in 0..LANES {
+                r[l] *= a[l] * inv_k - s[l];
+                f[l] += r[l];
+            }
+        }
+    }
+
+    let mut o = [0.0; LANES];
+    for l in 0..LANES {
+        let (nl, ql) = (nb[l], qb[l]);
+        let drawn = x[l] + (nl - w[l]) * ql;
+        o[l] = if (nl <= 0.0) | (ql <= 0.0) {
+            0.0
+        } else if ql >= 1.0 {
+            nl
+        } else {
+            drawn
+        };
+    }
+    (o, btpe_cells)
+}
+
+/// 1/k for the one-cell inversion's recurrence, from a table for small k.
+fn recip(k: f64) -> f64 {
+    const N: usize = 64;
+    const TABLE: [f64; N] = {
+        let mut t = [0.0; N];
+        let mut i = 1;
+        while i < N {
+            t[i] = 1.0 / i as f64;
+            i += 1;
+        }
+        t
+    };
+    let i = k as usize;
+    if i < N {
+        TABLE[i]
+    } else {
+        1.0 / k
+    }
+}
+
+/// Binomial(n, p) for a whole `n`, one cell, given `ln_q = ln(1 − p)`: the
+/// same inversion as [`deaths_row`] (BINV, Kachitvichyanukul & Schmeiser
+/// 1988, the algorithm rand_distr itself uses for small means) for the few
+/// single draws outside the age rows (boys among births, infant deaths).
+/// rand_distr's `Binomial::new` computes (1 − p)^n with a `powf` on every
+/// call; here ln(1 − p) comes precomputed.
+pub fn binomial_whole<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
+    if n <= 0.0 || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    if n * p >= INVERSION_MAX_MEAN || p > 0.5 {
+        return btpe(rng, n, p);
+    }
+    let mut u: f64 = rng.random();
+    let s = p / (1.0 - p);
+    let a = (n + 1.0) * s;
+    let mut r = (n * ln_q).exp();
+    let mut x = 0.0;
+    while u > r {
+        u -= r;
+        x += 1.0;
+        if x >= n {
+            // Round-off left u above the whole mass: the tail is all at n.
+            return n;
+        }
+        r *= a * recip(x) - s;
+    }
+    x
+}
+
+/// Large means and p > 0.5: rand_distr's BTPE (about 1 % of cells).
+#[cold]
+#[inline(never)]
+fn btpe<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
+    Binomial::new(n as u64, p).map(|b| b.sample(rng) as f64).unwrap_or(n * p)
+}
+
+/// Binomial draw that accepts a non-integer population (the fraction is
+/// kept as an expected value so the count identity holds exactly).
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64, ln_q: f64) -> f64 {
+    if n <= 0.0 || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    // n ≥ 0 here: the integer conversion is floor() without a libm call.
+    let whole = (n as u64) as f64;
+    binomial_whole(rng, whole, p, ln_q) + (n - whole) * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn exp_matches_libm_to_two_ulp() {
+        let mut x = -700.0;
+        while x <= 0.0 {
+            let (got, want) = (exp_nonpositive(x), x.exp());
+            assert!((got - want).abs() <= 2.0 * f64::EPSILON * want, "exp({x}) = {got}, libm {want}");
+            x += 0.0137;
+        }
+        assert_eq!(exp_nonpositive(0.0), 1.0);
+        assert!(exp_nonpositive(-1e6) > 0.0 && exp_nonpositive(-1e6) < 1e-300);
+    }
+
+    /// Exact Binomial(n, p) pmf by the log-gamma-free product, for small n.
+    fn pmf(n: u64, p: f64) -> Vec<f64> {
+        let mut out = vec![(1.0 - p).powi(n as i32)];
+        for k in 1..=n {
+            let prev = out[k as usize - 1];
+            out.push(prev * (n - k + 1) as f64 / k as f64 * p / (1.0 - p));
+        }
+        out
+    }
+
+    /// Every cell kind in one row: empty, fractional, tiny means, a mean of
+    /// ~10, the BTPE range and q > 0.5, q = 1. Each cell's counts over many
+    /// rows must follow its own binomial: the frequency of every count
+    /// within 5 standard errors of the exact pmf, and the fractional part
+    /// added as its expected value.
+    #[test]
+    fn row_counts_follow_each_cells_binomial() {
+        let mut n = [0.0f64; AGES];
+        let mut q = [0.0f64; AGES];
+        let cells: [(usize, f64, f64); 9] = [
+            (0, 0.0, 0.3),    // nobody
+            (1, 12.0, 0.0),   // nobody dies
+            (2, 40.0, 0.002), // mean 0.08
+            (3, 7.5, 0.1),    // 7 whole persons + half a person
+            (50, 30.0, 0.05), // mean 1.5
+            (80, 25.0, 0.4),  // mean 10
+            (90, 200.0, 0.2), // mean 40: BTPE
+            (95, 6.0, 0.7),   // q > 0.5: BTPE
+            (100, 3.0, 1.0),  // everybody
+        ];
+        for &(i, ni, qi) in &cells {
+            n[i] = ni;
+            q[i] = qi;
+        }
+        let ln: [f64; AGES] = std::array::from_fn(|i| f64::ln_1p(-q[i]));
+        let reps = 40_000;
+        let mut counts: Vec<Vec<f64>> = vec![Vec::new(); AGES];
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut out = [0.0; AGES];
+        for _ in 0..reps {
+            deaths_row(&mut rng, &n, &q, &ln, &mut out);
+            for &(i, _, _) in &cells {
+                counts[i].push(out[i]);
+            }
+        }
+        for &(i, ni, qi) in &cells {
+            let whole = ni.floor();
+            let frac_part = (ni - whole) * qi;
+            let xs = &counts[i];
+            assert!(xs.iter().all(|&x| x >= 0.0 && x <= ni), "cell {i} out of range");
+            if qi == 0.0 || ni == 0.0 {
+                assert!(xs.iter().all(|&x| x == 0.0));
+                continue;
+            }
+            if qi == 1.0 {
+                assert!(xs.iter().all(|&x| x == ni));
+                continue;
+            }
+            let exact = pmf(whole as u64, qi);
+            for (k, &pk) in exact.iter().enumerate() {
+                let freq = xs.iter().filter(|&&x| x == k as f64 + frac_part).count() as f64 / reps as f64;
+                let se = (pk * (1.0 - pk) / reps as f64).sqrt().max(1.0 / reps as f64);
+                assert!((freq - pk).abs() <= 5.0 * se, "cell {i}: P({k}) = {pk:.5}, observed {freq:.5}");
+            }
+        }
+    }
+
+    /// The AVX2 build of the search and the baseline one give the same bytes
+    /// (so results do not depend on the CPU), on rows of every kind of cell.
+    #[test]
+    fn avx2_and_baseline_searches_agree() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for _ in 0..2_000 {
+            let n: [f64; AGES] = std::array::from_fn(|_| {
+                let v: f64 = rng.random::<f64>() * 400.0;
+                if rng.random::<f64>() < 0.1 {
+                    0.0
+                } else {
+                    v
+                }
+            });
+            let q: [f64; AGES] = std::array::from_fn(|a| (0.0002 * (0.09 * a as f64).exp()).min(1.0));
+            let ln: [f64; AGES] = std::array::from_fn(|a| f64::ln_1p(-q[a]));
+            let mut bits = [0u64; AGES];
+            rng.fill(&mut bits[..]);
+            let (mut a, mut b) = ([0.0; AGES], [0.0; AGES]);
+            let big_a = search_row(&bits, &n, &q, &ln, &mut a);
+            let big_b = search_row_generic(&bits, &n, &q, &ln, &mut b);
+            assert_eq!(big_a, big_b);
+            assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
+        }
+    }
+
+    #[test]
+    fn row_uses_a_fixed_number_of_words_when_nothing_is_large() {
+        // With no BTPE cell, a row consumes exactly AGES words: two rows
+        // drawn from one stream equal rows drawn from a stream advanced by AGES.
+        let n = [50.0; AGES];
+        let q = [0.01; AGES];
+        let ln: [f64; AGES] = std::array::from_fn(|i| f64::ln_1p(-q[i]));
+        let mut one = ChaCha8Rng::seed_from_u64(3);
+        let (mut a, mut b) = ([0.0; AGES], [0.0; AGES]);
+        deaths_row(&mut one, &n, &q, &ln, &mut a);
+        deaths_row(&mut one, &n, &q, &ln, &mut b);
+        let mut two = ChaCha8Rng::seed_from_u64(3);
+        let mut skip = [0u64; AGES];
+        two.fill(&mut skip[..]);
+        let mut c = [0.0; AGES];
+        deaths_row(&mut two, &n, &q, &ln, &mut c);
+        assert_eq!(b, c);
+        assert_ne!(a, b);
+    }
+
+    /// Mean, variance and P(0) of the sampler against the binomial's own
+    /// np, np(1 − p) and (1 − p)^n, on both paths (inversion and BTPE) and at
+    /// p > 0.5. With 200,000 draws the standard error of the mean is
+    /// sqrt(np(1 − p)/200,000); the bands are 5 standard errors.
+    #[test]
+    fn binomial_sampler_matches_the_binomial_moments() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for (n, p) in [(100.0, 0.002), (40.0, 0.1), (150.0, 0.12), (5000.0, 0.01), (30.0, 0.7), (1.0, 0.3)] {
+            let ln_q = f64::ln_1p(-p);
+            let k = 200_000;
+            let xs: Vec<f64> = (0..k).map(|_| binomial_whole(&mut rng, n, p, ln_q)).collect();
+            let mean = xs.iter().sum::<f64>() / k as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
+            let (m, v) = (n * p, n * p * (1.0 - p));
+            let se = (v / k as f64).sqrt();
+            assert!((mean - m).abs() < 5.0 * se, "n {n} p {p}: mean {mean} vs {m}");
+            // Var of the sample variance ≈ (μ4 − σ⁴)/k ≤ (3σ⁴ + σ²)/k for a binomial.
+            let se_v = ((3.0 * v * v + v) / k as f64).sqrt();
+            assert!((var - v).abs() < 5.0 * se_v, "n {n} p {p}: var {var} vs {v}");
+            let p0 = xs.iter().filter(|&&x| x == 0.0).count() as f64 / k as f64;
+            let want = (1.0 - p).powf(n);
+            let se0 = (want * (1.0 - want) / k as f64).sqrt().max(1e-6);
+            assert!((p0 - want).abs() < 5.0 * se0, "n {n} p {p}: P(0) {p0} vs {want}");
+            assert!(xs.iter().all(|&x| x >= 0.0 && x <= n && x.fract() == 0.0));
+        }
+    }
+}
