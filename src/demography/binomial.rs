@@ -87,7 +87,7 @@ pub fn deaths_row<R: Rng + ?Sized>(
 ) {
     let mut bits = [0u64; AGES];
     rng.fill(&mut bits[..]);
-    if search_row(&bits, n, q, ln_survive, out) {
+    if search_row(&Row { bits: &bits, n, q, ln_survive }, out) {
         for i in 0..AGES {
             let q = q[i];
             let w = (n[i].max(0.0) as u64) as f64;
@@ -104,49 +104,41 @@ fn is_btpe_cell(w: f64, q: f64) -> bool {
     (w > 0.0) & (q > 0.0) & (q < 1.0) & ((q > 0.5) | (w * q >= INVERSION_MAX_MEAN))
 }
 
+/// One age row's inputs to the search.
+struct Row<'a> {
+    /// The uniforms' random bits, one word per age.
+    bits: &'a [u64; AGES],
+    n: &'a [f64; AGES],
+    q: &'a [f64; AGES],
+    ln_survive: &'a [f64; AGES],
+}
+
 /// The deaths of every cell of a row but the BTPE cells (whose whole part
 /// is left at 0), from their uniforms' bits; true when the row has BTPE
 /// cells. Compiled twice: with AVX2 (4 lanes of f64) where the CPU has it,
 /// and for baseline x86-64 (2 lanes) where not. Both do the same IEEE
 /// operations in the same order (no fused multiply-add), so the counts are
 /// the same bytes on either path.
-fn search_row(
-    bits: &[u64; AGES],
-    n: &[f64; AGES],
-    q: &[f64; AGES],
-    ln_survive: &[f64; AGES],
-    out: &mut [f64; AGES],
-) -> bool {
+fn search_row(row: &Row, out: &mut [f64; AGES]) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            return unsafe { search_row_avx2(bits, n, q, ln_survive, out) };
+            return unsafe { search_row_avx2(row, out) };
         }
     }
-    search_row_generic(bits, n, q, ln_survive, out)
+    search_row_generic(row, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn search_row_avx2(
-    bits: &[u64; AGES],
-    n: &[f64; AGES],
-    q: &[f64; AGES],
-    ln_survive: &[f64; AGES],
-    out: &mut [f64; AGES],
-) -> bool {
-    search_row_generic(bits, n, q, ln_survive, out)
+unsafe fn search_row_avx2(row: &Row, out: &mut [f64; AGES]) -> bool {
+    search_row_generic(row, out)
 }
 
 #[inline(always)]
-fn search_row_generic(
-    bits: &[u64; AGES],
-    n: &[f64; AGES],
-    q: &[f64; AGES],
-    ln_survive: &[f64; AGES],
-    out: &mut [f64; AGES],
-) -> bool {
+fn search_row_generic(row: &Row, out: &mut [f64; AGES]) -> bool {
+    let Row { bits, n, q, ln_survive } = *row;
     const FULL: usize = AGES / LANES * LANES;
     let mut btpe_cells = 0.0;
     for b in (0..FULL).step_by(LANES) {
@@ -417,8 +409,9 @@ mod tests {
             let mut bits = [0u64; AGES];
             rng.fill(&mut bits[..]);
             let (mut a, mut b) = ([0.0; AGES], [0.0; AGES]);
-            let big_a = search_row(&bits, &n, &q, &ln, &mut a);
-            let big_b = search_row_generic(&bits, &n, &q, &ln, &mut b);
+            let row = Row { bits: &bits, n: &n, q: &q, ln_survive: &ln };
+            let big_a = search_row(&row, &mut a);
+            let big_b = search_row_generic(&row, &mut b);
             assert_eq!(big_a, big_b);
             assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
         }
