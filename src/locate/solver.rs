@@ -6,8 +6,12 @@ use good_lp::SolutionStatus;
 use serde::Serialize;
 
 /// HiGHS heuristics [`SolveOptions::apply`] switches off.
-pub const SLOW_HEURISTICS: [&str; 3] =
-    ["mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost"];
+pub const SLOW_HEURISTICS: [&str; 4] = [
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_root_reduced_cost",
+    "mip_heuristic_run_feasibility_jump",
+];
 
 /// HiGHS's pseudo-cost reliability threshold [`SolveOptions::apply`] sets.
 pub const PSCOST_MIN_RELIABLE: (&str, i32) = ("mip_pscost_minreliable", 0);
@@ -38,7 +42,10 @@ impl SolveOptions {
     /// heuristic are off: on civplan's models they spent most of the time
     /// without shortening the search (measured, one HiGHS thread: a single-
     /// draw plan of 潼南 2.0–3.3 s → 0.5–0.7 s, the 300 × 60 CFLP 16.0 s →
-    /// 9.8 s, the same optima). Feasibility jump, rounding and diving stay.
+    /// 9.8 s, the same optima). Feasibility jump is off too: the plan models
+    /// find incumbents by rounding and diving at once, and without it 20
+    /// single-draw plans took 潼南 11.5 → 9.9 s, 安岳 12.6 → 11.8 s, 渝北 9.4
+    /// → 8.7 s, 垫江 2.7 → 2.5 s (same objectives). Rounding and diving stay.
     ///
     /// Branching trusts pseudo-costs from the first observation
     /// (`mip_pscost_minreliable` 0, HiGHS's default 8) instead of strong-
