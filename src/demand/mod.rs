@@ -71,12 +71,27 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Quantile q of values in any order, the same type-7 value as
+/// [`quantile_sorted`], by selection (O(n) instead of a sort); reorders `v`.
+pub fn quantile_select(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    let (_, x_lo, right) = v.select_nth_unstable_by(lo, |a, b| a.total_cmp(b));
+    let x_lo = *x_lo;
+    let x_hi = if hi == lo { x_lo } else { right.iter().copied().min_by(|a, b| a.total_cmp(b)).unwrap_or(x_lo) };
+    x_lo + (h - lo as f64) * (x_hi - x_lo)
+}
+
 /// Summary of values (any order).
 pub fn summarise(values: &[f64]) -> Summary {
+    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
     let mut v = values.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-    Summary { mean, p5: quantile_sorted(&v, 0.05), p50: quantile_sorted(&v, 0.5), p95: quantile_sorted(&v, 0.95) }
+    let mut at = |q| quantile_select(&mut v, q);
+    Summary { mean, p5: at(0.05), p50: at(0.5), p95: at(0.95) }
 }
 
 impl Simulation {
@@ -116,9 +131,7 @@ impl Simulation {
 
     /// Quantile q of a town's metric across draws.
     pub fn town_quantile(&self, year: usize, town: usize, m: Metric, q: f64) -> f64 {
-        let mut v = self.town_values(year, town, m);
-        v.sort_by(|a, b| a.total_cmp(b));
-        quantile_sorted(&v, q)
+        quantile_select(&mut self.town_values(year, town, m), q)
     }
 }
 
@@ -238,6 +251,20 @@ mod tests {
         assert_eq!((s.p5, s.p50, s.p95, s.mean), (6.0, 51.0, 96.0, 51.0));
         // Type 7 interpolates: quantile 0.5 of [1, 2] = 1.5.
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.5), 1.5);
+        assert_eq!(quantile_select(&mut [2.0, 1.0], 0.5), 1.5);
+        // 0.3 of [4, 1, 3, 2]: h = 0.9 between 1 and 2 → 1.9.
+        assert!((quantile_select(&mut [4.0, 1.0, 3.0, 2.0], 0.3) - 1.9).abs() < 1e-12);
+    }
+
+    proptest::proptest! {
+        /// Selection gives exactly the sorted-order quantile, ties and all.
+        #[test]
+        fn selection_equals_sorting(v in proptest::collection::vec(-1e6f64..1e6, 1..200), q in 0.0f64..=1.0) {
+            let mut sorted = v.clone();
+            sorted.sort_by(|a, b| a.total_cmp(b));
+            let mut w = v.clone();
+            proptest::prop_assert_eq!(quantile_select(&mut w, q).to_bits(), quantile_sorted(&sorted, q).to_bits());
+        }
     }
 
     #[test]
