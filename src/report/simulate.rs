@@ -18,6 +18,12 @@ pub fn num(m: Metric, v: f64) -> String {
     }
 }
 
+/// `metric,mean,p5,p50,p95` of one series of draws.
+fn summary_cells(m: Metric, values: &[f64]) -> String {
+    let s = summarise(values);
+    format!("{},{},{},{},{}", m.key(), num(m, s.mean), num(m, s.p5), num(m, s.p50), num(m, s.p95))
+}
+
 /// `demand.csv`: town × year × metric with mean, p5, p50, p95.
 pub fn demand_csv(sim: &Simulation) -> String {
     use rayon::prelude::*;
@@ -29,16 +35,7 @@ pub fn demand_csv(sim: &Simulation) -> String {
             let mut out = String::new();
             for (y, year) in sim.years.iter().enumerate() {
                 for m in Metric::ALL {
-                    let s = summarise(&sim.town_values(y, t, m));
-                    let _ = writeln!(
-                        out,
-                        "{code},{name},{year},{},{},{},{},{}",
-                        m.key(),
-                        num(m, s.mean),
-                        num(m, s.p5),
-                        num(m, s.p50),
-                        num(m, s.p95)
-                    );
+                    let _ = writeln!(out, "{code},{name},{year},{}", summary_cells(m, &sim.town_values(y, t, m)));
                 }
             }
             out
@@ -52,16 +49,7 @@ pub fn county_csv(sim: &Simulation) -> String {
     let mut out = String::from("year,metric,mean,p5,p50,p95\n");
     for (y, year) in sim.years.iter().enumerate() {
         for m in Metric::ALL {
-            let s = summarise(&sim.county_values(y, m));
-            let _ = writeln!(
-                out,
-                "{year},{},{},{},{},{}",
-                m.key(),
-                num(m, s.mean),
-                num(m, s.p5),
-                num(m, s.p50),
-                num(m, s.p95)
-            );
+            let _ = writeln!(out, "{year},{}", summary_cells(m, &sim.county_values(y, m)));
         }
     }
     out
