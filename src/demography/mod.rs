@@ -26,6 +26,9 @@ pub struct Projector {
     pub mig_profile: [f64; AGES],
     /// 2020 pyramids by town.
     pub town_base: Vec<Pyramid>,
+    /// The same in whole persons, keeping each town's census total (the
+    /// start of every noisy draw; rounded once here, not once per draw).
+    town_base_whole: Vec<Pyramid>,
     pub town_urban: Vec<bool>,
     pub base_year: u32,
     /// Last year whose flows are needed (the last target year).
@@ -83,16 +86,26 @@ impl Projector {
             *v = d.migration.age_profile[(a / 5).min(20)];
         }
         let shape = county_shape(&s.age_structure, &s.config.population);
+        let town_base: Vec<Pyramid> = s
+            .towns
+            .iter()
+            .zip(calibrated_shares(&s.towns, &s.config.population))
+            .map(|(t, sh)| town_pyramid(&shape, t, sh))
+            .collect();
+        let town_base_whole = town_base
+            .iter()
+            .map(|p| {
+                let mut p = *p;
+                base::round_keeping_total(&mut p);
+                p
+            })
+            .collect();
         Projector {
             base_m,
             fert_shape,
             mig_profile,
-            town_base: s
-                .towns
-                .iter()
-                .zip(calibrated_shares(&s.towns, &s.config.population))
-                .map(|(t, sh)| town_pyramid(&shape, t, sh))
-                .collect(),
+            town_base,
+            town_base_whole,
             town_urban: s.towns.iter().map(|t| t.class == TownClass::Urban).collect(),
             base_year: s.config.meta.base_year,
             last_year: *s.config.meta.target_years.last().unwrap_or(&s.config.meta.base_year),
@@ -158,11 +171,8 @@ impl Projector {
         mut rng: Option<&mut R>,
         mut visit: impl FnMut(u32, &Pyramid, &Flows),
     ) {
-        let mut pop = self.town_base[town];
-        if rng.is_some() {
-            // Whole persons when counts are noisy, keeping the town's census total.
-            base::round_keeping_total(&mut pop);
-        }
+        // Whole persons when counts are noisy, keeping the town's census total.
+        let mut pop = if rng.is_some() { self.town_base_whole[town] } else { self.town_base[town] };
         let mig = draw.migration[if self.town_urban[town] { 0 } else { 1 }];
         for (i, r) in rates.iter().enumerate() {
             let year = self.base_year + i as u32;
