@@ -31,6 +31,8 @@ pub struct YearRates {
     pub asfr: [f64; AGES],
     /// Share of births that are boys.
     pub male_birth_share: f64,
+    /// ln(1 − male_birth_share), for the binomial split of births.
+    ln_girl_share: f64,
 }
 
 impl YearRates {
@@ -41,7 +43,7 @@ impl YearRates {
                 *l = (-q).ln_1p();
             }
         }
-        YearRates { q, ln_survive, asfr, male_birth_share }
+        YearRates { q, ln_survive, asfr, male_birth_share, ln_girl_share: (-male_birth_share).ln_1p() }
     }
 }
 
@@ -101,7 +103,7 @@ pub fn step<R: Rng + ?Sized>(
     let (births, boys) = match rng.as_deref_mut() {
         Some(r) => {
             let b = poisson(r, expected_births);
-            (b, binomial(r, b, rates.male_birth_share, (-rates.male_birth_share).ln_1p()))
+            (b, binomial(r, b, rates.male_birth_share, rates.ln_girl_share))
         }
         None => (expected_births, expected_births * rates.male_birth_share),
     };
