@@ -159,6 +159,7 @@ pub fn path(base: f64, last: f64, frac: f64) -> f64 {
 
 /// All metrics of one town in one year. `frac` is how far the year is along
 /// the base → last-target path (for the cremation and eco-burial targets).
+/// The same as [`accumulate`] then [`fill`].
 pub fn compute(
     p: &Pyramid,
     flows: &Flows,
@@ -167,6 +168,22 @@ pub fn compute(
     carry: &mut Carry,
     out: &mut [f64; Metric::COUNT],
 ) {
+    accumulate(flows, d, frac, carry);
+    fill(p, flows, d, frac, carry, out);
+}
+
+/// Add one year's burials to the cumulative grave and eco-burial plots:
+/// needed every year, while [`fill`] is needed only in the years reported.
+pub fn accumulate(flows: &Flows, d: &DemandDraw, frac: f64, carry: &mut Carry) {
+    let cremation = path(d.cremation.0, d.cremation.1, frac);
+    let eco = path(d.eco.0, d.eco.1, frac);
+    let buried_public = flows.deaths * d.public_cemetery;
+    carry.eco_plots += buried_public * cremation * eco;
+    carry.grave_plots += buried_public * (1.0 - cremation * eco);
+}
+
+/// The metrics of one town in one year, given the plots accumulated to it.
+pub fn fill(p: &Pyramid, flows: &Flows, d: &DemandDraw, frac: f64, carry: &Carry, out: &mut [f64; Metric::COUNT]) {
     let residents = total(p);
     let a60 = aged(p, 60);
     // Disabled elderly by the six age groups 60–64 … 85+.
@@ -180,11 +197,7 @@ pub fn compute(
     let tekun = residents * d.tekun_per_resident;
     let tekun_disabled = tekun * d.tekun_disabled;
     let cremation = path(d.cremation.0, d.cremation.1, frac);
-    let eco = path(d.eco.0, d.eco.1, frac);
     let deaths = flows.deaths;
-    let buried_public = deaths * d.public_cemetery;
-    carry.eco_plots += buried_public * cremation * eco;
-    carry.grave_plots += buried_public * (1.0 - cremation * eco);
     let services = deaths * d.station_use;
 
     use Metric as M;

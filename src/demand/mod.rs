@@ -13,7 +13,7 @@ pub use metrics::{DemandDraw, Metric};
 use crate::demography::Projector;
 use crate::scenario::{Param, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
-use metrics::{compute, Carry};
+use metrics::Carry;
 use ndarray::{Array4, ArrayView1, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -184,8 +184,10 @@ fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, dr
         let mut visit =
             |year: u32, pop: &crate::demography::base::Pyramid, flows: &crate::demography::project::Flows| {
                 let frac = (year - proj.base_year) as f64 / span;
-                compute(pop, flows, &demand, frac, &mut carry, &mut out);
+                metrics::accumulate(flows, &demand, frac, &mut carry);
+                // The full metrics only in the years reported (4 of 16).
                 if let Some(y) = years.iter().position(|&t| t == year) {
+                    metrics::fill(pop, flows, &demand, frac, &carry, &mut out);
                     let at = (y * n_towns + town) * Metric::COUNT;
                     for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
                         *dst = *src as f32;
