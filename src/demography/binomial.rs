@@ -89,14 +89,13 @@ pub fn deaths_row<R: Rng + ?Sized>(
 ) {
     let mut bits = [0u64; AGES];
     rng.fill(&mut bits[..]);
-    if search_row(&Row { bits: &bits, n, q, ln_survive }, out) {
-        for i in 0..AGES {
-            let q = q[i];
-            let w = (n[i].max(0.0) as u64) as f64;
-            if is_btpe_cell(w, q) {
-                out[i] = btpe(rng, w, q) + (n[i] - w) * q;
-            }
-        }
+    // The BTPE cells, in age order.
+    let mut big = search_row(&Row { bits: &bits, n, q, ln_survive }, out);
+    while big != 0 {
+        let i = big.trailing_zeros() as usize;
+        big &= big - 1;
+        let w = (n[i] as u64) as f64;
+        out[i] = btpe(rng, w, q[i]) + (n[i] - w) * q[i];
     }
 }
 
@@ -116,12 +115,12 @@ struct Row<'a> {
 }
 
 /// The deaths of every cell of a row but the BTPE cells (whose whole part
-/// is left at 0), from their uniforms' bits; true when the row has BTPE
-/// cells. Compiled twice: with AVX2 (4 lanes of f64) where the CPU has it,
+/// is left at 0), from their uniforms' bits, and the BTPE cells as a bit mask (bit a for age a).
+/// Compiled twice: with AVX2 (4 lanes of f64) where the CPU has it,
 /// and for baseline x86-64 (2 lanes) where not. Both do the same IEEE
 /// operations in the same order (no fused multiply-add), so the counts are
 /// the same bytes on either path.
-fn search_row(row: &Row, out: &mut [f64; AGES]) -> bool {
+fn search_row(row: &Row, out: &mut [f64; AGES]) -> u128 {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
@@ -134,21 +133,21 @@ fn search_row(row: &Row, out: &mut [f64; AGES]) -> bool {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn search_row_avx2(row: &Row, out: &mut [f64; AGES]) -> bool {
+unsafe fn search_row_avx2(row: &Row, out: &mut [f64; AGES]) -> u128 {
     search_row_generic(row, out)
 }
 
 #[inline(always)]
-fn search_row_generic(row: &Row, out: &mut [f64; AGES]) -> bool {
+fn search_row_generic(row: &Row, out: &mut [f64; AGES]) -> u128 {
     let Row { bits, n, q, ln_survive } = *row;
     const FULL: usize = AGES / LANES * LANES;
-    let mut btpe_cells = 0.0;
+    let mut btpe_cells = 0u128;
     for b in (0..FULL).step_by(LANES) {
         let lanes = |x: &[f64; AGES]| -> [f64; LANES] { x[b..b + LANES].try_into().unwrap() };
         let ub: [u64; LANES] = bits[b..b + LANES].try_into().unwrap();
         let (o, bt) = search_block(&lanes(n), &lanes(q), &lanes(ln_survive), &ub);
         out[b..b + LANES].copy_from_slice(&o);
-        btpe_cells += bt;
+        btpe_cells |= (bt as u128) << b;
     }
     // The last ages, padded with nobody at q = 0.
     let m = AGES - FULL;
@@ -159,23 +158,22 @@ fn search_row_generic(row: &Row, out: &mut [f64; AGES]) -> bool {
     ub[..m].copy_from_slice(&bits[FULL..]);
     let (o, bt) = search_block(&nb, &qb, &lb, &ub);
     out[FULL..].copy_from_slice(&o[..m]);
-    btpe_cells += bt;
-    btpe_cells > 0.0
+    btpe_cells | (bt as u128) << FULL
 }
 
 /// One block of [`LANES`] ages, branch-free except for the search's
 /// stopping tests: x = #{k : F(k) < u}, F(k) = P(0) + … + P(k), with P(0) =
 /// (1 − q)^n and P(k) = P(k−1)·((n+1)s/k − s), s = q/(1 − q). Returns the
-/// deaths (BTPE cells' whole part left at 0) and the number of BTPE cells.
+/// deaths (BTPE cells' whole part left at 0) and its BTPE cells as a bit mask.
 #[inline(always)]
-fn search_block(nb: &[f64; LANES], qb: &[f64; LANES], lb: &[f64; LANES], ub: &[u64; LANES]) -> ([f64; LANES], f64) {
-    let (mut w, mut u, mut e, mut bt) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0.0; LANES]);
+fn search_block(nb: &[f64; LANES], qb: &[f64; LANES], lb: &[f64; LANES], ub: &[u64; LANES]) -> ([f64; LANES], u8) {
+    let (mut w, mut u, mut e, mut bt) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [false; LANES]);
     let mut maybe_some = [false; LANES];
     for l in 0..LANES {
         let wl = floor_nonnegative(nb[l].max(0.0));
         let ql = qb[l];
         let searchable = (wl > 0.0) & (ql > 0.0) & (ql <= 0.5) & (wl * ql < INVERSION_MAX_MEAN);
-        bt[l] = if is_btpe_cell(wl, ql) { 1.0 } else { 0.0 };
+        bt[l] = is_btpe_cell(wl, ql);
         // 52 random bits → [0, 1): the bits as the mantissa of a number in [1, 2).
         let uniform = f64::from_bits((ub[l] >> 12) | 0x3ff0_0000_0000_0000) - 1.0;
         // Cells not searched get u = −1: F(0) ≥ 0 stops them at once.
@@ -185,7 +183,7 @@ fn search_block(nb: &[f64; LANES], qb: &[f64; LANES], lb: &[f64; LANES], ub: &[u
         // P(0) = e^e ≥ 1 + e: u ≤ 1 + e already means no deaths.
         maybe_some[l] = u[l] > 1.0 + e[l];
     }
-    let btpe_cells = bt.iter().sum::<f64>();
+    let btpe_cells = bt.iter().enumerate().fold(0u8, |m, (l, &b)| m | (b as u8) << l);
 
     let mut x = [0.0; LANES];
     // Most blocks of young ages have no deaths at all: skip the exp and the search.
