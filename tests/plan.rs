@@ -200,6 +200,32 @@ fn an_impossible_land_norm_reports_the_norm_and_the_exact_shortfall() {
     }
 }
 
+/// The model falls into independent blocks (beds with places; plots), and a
+/// norm that cannot be met in one block leaves the other's plan as it would
+/// be alone. Land at 1 m² per resident cannot be met: the elastic and
+/// bounded solves take every m² there is, C1, C2 and C3 open with their full
+/// land and no beds (land can come without beds), at annuity × (2 M + 2 M +
+/// 5 M fixed + 10,000 m² × 300 yuan of rural land) = annuity × 12 M. Two
+/// public cemeteries are required and one exists,
+/// so C4 opens, empty (no burials), at annuity × its fixed 610,000 yuan. Only
+/// the beds block is solved three times: 2 blocks + 2 re-solves = 4 solves.
+#[test]
+fn a_shortfall_in_one_block_leaves_the_other_blocks_plan_alone() {
+    let norms = r#"elderly_land_m2_per_resident = { value = 1.0, source = "plan L1" }
+public_cemeteries_min = { value = 2, source = "plan L2" }"#;
+    let (_t, dir) = instance(norms, &[]);
+    let (s, p) = run(&dir);
+    assert_eq!(p.blocks, 2);
+    assert_eq!(p.solves, 4);
+    assert_eq!(p.shortfalls.len(), 1, "{:#?}", p.shortfalls);
+    assert_eq!(p.shortfalls[0].norm, "elderly_land_m2_per_resident");
+    assert!((p.shortfalls[0].achievable - 14_400.0).abs() < 1e-3);
+    assert_eq!(opened(&p), vec!["C1", "C2", "C3", "C4"]);
+    let a = annuity_factor(s.config.costs.discount_rate, s.config.costs.lifetime_years);
+    let want = a * (12_000_000.0 + 610_000.0);
+    assert!((p.build_cost_yuan_per_year - want).abs() < 1e-6 * want, "{} vs {want}", p.build_cost_yuan_per_year);
+}
+
 #[test]
 fn stability_without_spread_opens_the_same_sites_in_every_draw() {
     let norm = r#"nursing_bed_min_share = { value = 0.6, source = "test" }"#;

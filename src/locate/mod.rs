@@ -2,6 +2,7 @@
 //! literature ([`classic`], `civplan locate`) and the norm-driven planning
 //! model of the county plans (`civplan plan`).
 
+pub mod blocks;
 pub mod capacity;
 pub mod classic;
 pub mod compliance;

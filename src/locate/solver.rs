@@ -70,7 +70,8 @@ impl SolveOptions {
 }
 
 /// Solver outcome as reported to users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Ordered from best to worst, so a model solved in blocks reports its worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SolveStatus {
     /// Proven optimal.

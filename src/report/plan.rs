@@ -184,7 +184,11 @@ pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option
 pub fn summary(s: &Scenario, p: &Plan) -> String {
     let mut o = String::new();
     let q = p.demand.quantile.map(|q| format!(", demand at p{:.0}", q * 100.0)).unwrap_or_default();
-    let _ = writeln!(o, "{} plan for {}{q}: {} ({} solve(s))", s.config.meta.name, p.demand.year, p.status, p.solves);
+    let _ = writeln!(
+        o,
+        "{} plan for {}{q}: {} ({} independent block(s), {} solve(s))",
+        s.config.meta.name, p.demand.year, p.status, p.blocks, p.solves
+    );
     let _ = writeln!(
         o,
         "cost: {:.0} yuan/year build (annualised) + {:.0} yuan/year travel{}",

@@ -43,7 +43,6 @@ pub struct Ctx<'a> {
     pub eco: Vec<Option<Variable>>,
     pub constraints: Vec<Constraint>,
     pub slacks: Vec<Slack>,
-    pub var_count: usize,
     has_centre: Option<Vec<Variable>>,
 }
 
@@ -60,14 +59,12 @@ impl<'a> Ctx<'a> {
             eco: vec![],
             constraints: vec![],
             slacks: vec![],
-            var_count: 0,
             has_centre: None,
         }
     }
 
     fn slack_var(&mut self, vars: &mut ProblemVariables) -> Variable {
         let i = self.slacks.len();
-        self.var_count += 1;
         match &self.mode {
             Mode::Hard => vars.add(variable().min(0.0).max(0.0)),
             Mode::Elastic => vars.add(variable().min(0.0)),
@@ -183,7 +180,6 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .any(|f| f.kind == FacilityType::ElderlyCentre && f.town_code.as_deref() == Some(town.code.as_str()));
             let ht = vars.add(variable().binary());
-            self.var_count += 2;
             if !located {
                 let u = vars.add(variable().binary());
                 u_sum += u;
@@ -342,7 +338,6 @@ fn service_radius(ctx: &mut Ctx, vars: &mut ProblemVariables) {
     let mut lhs = Expression::default();
     for i in 0..ctx.s.towns.len() {
         let cov = vars.add(variable().binary());
-        ctx.var_count += 1;
         let reach: Expression =
             (0..ctx.s.towns.len()).filter(|&t| tt.get(i, t) <= n.value + 1e-9).map(|t| Expression::from(h[t])).sum();
         ctx.constraints.push(constraint!(cov <= reach));

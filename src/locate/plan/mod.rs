@@ -24,6 +24,11 @@
 //!   slack. The model is first solved with every slack at zero; if that is
 //!   infeasible it is solved elastically (minimise the normalised slack), and
 //!   the report names each norm not met and by how much.
+//! * The model is solved as its independent blocks
+//!   ([`crate::locate::blocks`]): no norm ties funeral halls or grave plots
+//!   to beds, so on the bundled counties beds with places, halls, and plots
+//!   are three MILPs, solved in parallel, and only a block that cannot meet
+//!   its norms is re-solved elastically. Same optimum, far less branching.
 //! * Objective: annuity × (fixed + per-bed + nursing + land + plot + hall
 //!   costs) + travel weight × Σ demand × minutes × x.
 
@@ -260,7 +265,10 @@ pub struct Plan {
     pub travel_cost_yuan_per_year: f64,
     pub objective: f64,
     pub status: crate::locate::solver::SolveStatus,
+    /// HiGHS solves: one per block, two more per block that misses a norm.
     pub solves: usize,
+    /// Independent blocks the model falls into ([`crate::locate::blocks`]).
+    pub blocks: usize,
     pub variables: usize,
     pub constraints: usize,
 }

@@ -3,11 +3,11 @@
 
 use super::features::{self, Ctx, Slack};
 use super::*;
+use crate::locate::blocks::{BlockSolution, Milp, Values};
 use crate::locate::solver::SolveStatus;
 use crate::locate::travel::TravelTimes;
 use crate::scenario::{FacilityType, TownClass};
-use good_lp::solvers::highs::highs;
-use good_lp::{constraint, variable, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable};
+use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, Variable};
 use std::collections::BTreeMap;
 
 /// Why a plan could not be made (an infeasible plan is not an error: it is
@@ -126,7 +126,26 @@ fn assign_block(
 /// unmet demand of each town and the assignments.
 type RobustVars = (Family, Vec<(Vec<(usize, Variable)>, Vec<(Family, usize, String, Option<usize>, Variable)>)>);
 
-/// The raw solution of one solve.
+/// The planning model as built for one [`Mode`], with the handles the
+/// report reads back from a solution.
+struct Built {
+    milp: Milp,
+    slacks: Vec<Slack>,
+    open: Vec<Variable>,
+    cap: Vec<Variable>,
+    nursing: Vec<Variable>,
+    land: Vec<Variable>,
+    eco: Vec<Option<Variable>>,
+    assign_vars: Vec<(Family, usize, String, Option<usize>, Variable)>,
+    robust_vars: Vec<RobustVars>,
+    build: Expression,
+    travel: Expression,
+    unmet_cost: Expression,
+    variables: usize,
+    constraints: usize,
+}
+
+/// The raw solution of one model.
 struct Solved {
     status: SolveStatus,
     slack_values: Vec<f64>,
@@ -144,6 +163,7 @@ struct Solved {
     unmet_cost: f64,
     variables: usize,
     constraints: usize,
+    blocks: usize,
 }
 
 /// Annuity factor: yearly payment per yuan of capital.
@@ -155,13 +175,7 @@ pub fn annuity(rate: f64, years: f64) -> f64 {
     }
 }
 
-fn build_and_solve(
-    s: &Scenario,
-    d: &PlanDemand,
-    recourse: Option<&Recourse>,
-    opts: &PlanOptions,
-    mode: &Mode,
-) -> Result<Option<Solved>, PlanError> {
+fn build(s: &Scenario, d: &PlanDemand, recourse: Option<&Recourse>, opts: &PlanOptions, mode: &Mode) -> Built {
     let tt = TravelTimes::from_scenario(s);
     let c = &s.config.costs;
     let a = annuity(c.discount_rate, c.lifetime_years);
@@ -333,56 +347,68 @@ fn build_and_solve(
     ctx.eco = eco.clone();
     features::add_all(&mut ctx, &mut vars);
 
-    let robust_count: usize = robust_vars.iter().flat_map(|(_, per)| per.iter()).map(|(u, x)| u.len() + x.len()).sum();
-    let n_vars = assign_vars.len() + 4 * open.len() + ctx.var_count + robust_count;
-    let slack_vars: Vec<Variable> = ctx.slacks.iter().map(|sl| sl.var).collect();
+    let n_vars = vars.len();
     let objective = match mode {
         Mode::Elastic => ctx.normalised_slack_sum(),
         _ => build.clone() + travel.clone() + unmet_cost.clone(),
     };
-    let mut problem = vars.minimise(objective).using(highs);
-    problem = opts.solve.apply(problem);
     let n_cons = cons.len() + ctx.constraints.len();
-    for con in cons.into_iter().chain(std::mem::take(&mut ctx.constraints)) {
-        problem = problem.with(con);
-    }
-    let sol = match problem.solve() {
-        Ok(sol) => sol,
-        Err(ResolutionError::Infeasible) => return Ok(None),
-        Err(e) => return Err(PlanError::Solver(e.to_string())),
-    };
-    let status = SolveStatus::from(sol.status());
-    let mut slacks = std::mem::take(&mut ctx.slacks);
-    for sl in &mut slacks {
-        // Shares of planned totals: what is required depends on the plan.
-        sl.required = sol.eval(&sl.rhs);
-    }
-    Ok(Some(Solved {
-        status,
-        slack_values: slack_vars.iter().map(|v| sol.value(*v).max(0.0)).collect(),
-        slacks,
-        open: open.iter().map(|v| sol.value(*v)).collect(),
-        cap: cap.iter().map(|v| sol.value(*v)).collect(),
-        nursing: nursing.iter().map(|v| sol.value(*v)).collect(),
-        land: land.iter().map(|v| sol.value(*v)).collect(),
-        eco: eco.iter().map(|v| v.map(|v| sol.value(v)).unwrap_or(0.0)).collect(),
-        assignments: if robust_vars.is_empty() {
-            assign_vars.into_iter().map(|(f, i, id, t, x)| (f, i, id, t, sol.value(x))).collect()
-        } else {
-            mean_assignments(&robust_vars, &sol)
-        },
-        unmet: robust_vars
-            .iter()
-            .map(|(f, per)| {
-                (*f, per.iter().map(|(u, _)| u.iter().map(|(_, v)| sol.value(*v).max(0.0)).sum()).collect())
-            })
-            .collect(),
-        unmet_cost: sol.eval(&unmet_cost),
-        build_cost: sol.eval(&build),
-        travel_cost: sol.eval(&travel),
+    cons.append(&mut ctx.constraints);
+    Built {
+        milp: Milp { vars, objective, constraints: cons },
+        slacks: std::mem::take(&mut ctx.slacks),
+        open,
+        cap,
+        nursing,
+        land,
+        eco,
+        assign_vars,
+        robust_vars,
+        build,
+        travel,
+        unmet_cost,
         variables: n_vars,
         constraints: n_cons,
-    }))
+    }
+}
+
+impl Built {
+    /// Read the plan's quantities from the values of every variable.
+    fn read(self, sol: &Values, blocks: usize) -> Solved {
+        let mut slacks = self.slacks;
+        for sl in &mut slacks {
+            // Shares of planned totals: what is required depends on the plan.
+            sl.required = sol.eval(&sl.rhs);
+        }
+        Solved {
+            status: sol.status,
+            slack_values: slacks.iter().map(|sl| sol.value(sl.var).max(0.0)).collect(),
+            slacks,
+            open: self.open.iter().map(|v| sol.value(*v)).collect(),
+            cap: self.cap.iter().map(|v| sol.value(*v)).collect(),
+            nursing: self.nursing.iter().map(|v| sol.value(*v)).collect(),
+            land: self.land.iter().map(|v| sol.value(*v)).collect(),
+            eco: self.eco.iter().map(|v| v.map(|v| sol.value(v)).unwrap_or(0.0)).collect(),
+            assignments: if self.robust_vars.is_empty() {
+                self.assign_vars.into_iter().map(|(f, i, id, t, x)| (f, i, id, t, sol.value(x))).collect()
+            } else {
+                mean_assignments(&self.robust_vars, sol)
+            },
+            unmet: self
+                .robust_vars
+                .iter()
+                .map(|(f, per)| {
+                    (*f, per.iter().map(|(u, _)| u.iter().map(|(_, v)| sol.value(*v).max(0.0)).sum()).collect())
+                })
+                .collect(),
+            unmet_cost: sol.eval(&self.unmet_cost),
+            build_cost: sol.eval(&self.build),
+            travel_cost: sol.eval(&self.travel),
+            variables: self.variables,
+            constraints: self.constraints,
+            blocks,
+        }
+    }
 }
 
 /// Mean over the draws of each (family, town, site) assignment.
@@ -404,7 +430,9 @@ fn mean_assignments(robust: &[RobustVars], sol: &impl Solution) -> Vec<(Family, 
 }
 
 /// Solve the plan: hard first; if infeasible, elastic to measure each
-/// shortfall, then least cost within those shortfalls.
+/// shortfall, then least cost within those shortfalls. The model is solved
+/// as its independent blocks ([`crate::locate::blocks`]), and only the blocks
+/// that cannot meet every norm are solved again elastically.
 pub fn solve_plan(s: &Scenario, d: &PlanDemand, opts: &PlanOptions) -> Result<Plan, PlanError> {
     solve_with(s, d, None, opts)
 }
@@ -419,21 +447,50 @@ pub fn solve_robust(s: &Scenario, d: &PlanDemand, rc: &Recourse, opts: &PlanOpti
 }
 
 fn solve_with(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    let mut solves = 1;
-    let solved = match build_and_solve(s, d, rc, opts, &Mode::Hard)? {
-        Some(x) => x,
-        None => {
-            solves += 2;
-            let elastic = build_and_solve(s, d, rc, opts, &Mode::Elastic)?.ok_or_else(|| {
+    use rayon::prelude::*;
+    let hard = build(s, d, rc, opts, &Mode::Hard);
+    let blocks = hard.milp.blocks();
+    // Blocks are independent and each solve is deterministic, so solving
+    // them in parallel changes nothing but the wall time.
+    let solve_all = |m: &Milp, which: &[usize]| -> Result<Vec<Option<BlockSolution>>, PlanError> {
+        which
+            .par_iter()
+            .map(|&b| m.solve_block(&blocks[b], &opts.solve).map_err(|e| PlanError::Solver(e.to_string())))
+            .collect()
+    };
+    let all: Vec<usize> = (0..blocks.len()).collect();
+    let mut solved = solve_all(&hard.milp, &all)?;
+    let short: Vec<usize> = all.iter().copied().filter(|&b| solved[b].is_none()).collect();
+    let built = if short.is_empty() {
+        hard
+    } else {
+        // The elastic model has the same variables and rows, so the same
+        // blocks; those that met every norm keep their hard solution.
+        let elastic = build(s, d, rc, opts, &Mode::Elastic);
+        debug_assert_eq!(elastic.milp.blocks(), blocks);
+        let mut least: Vec<BlockSolution> =
+            blocks.iter().map(|b| (vec![0.0; b.vars.len()], SolveStatus::Optimal)).collect();
+        for (&b, sol) in short.iter().zip(solve_all(&elastic.milp, &short)?) {
+            least[b] = sol.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every norm has a slack)".into())
             })?;
-            // A little room above the elastic optimum for solver round-off.
-            let bounds = elastic.slack_values.iter().map(|v| v * (1.0 + 1e-9) + 1e-6).collect();
-            build_and_solve(s, d, rc, opts, &Mode::Bounded(bounds))?
-                .ok_or_else(|| PlanError::Solver("the bounded model is infeasible after the elastic solve".into()))?
         }
+        let least = elastic.milp.gather(&blocks, &least);
+        // A little room above the elastic optimum for solver round-off.
+        let bounds = elastic.slacks.iter().map(|sl| least.value(sl.var).max(0.0) * (1.0 + 1e-9) + 1e-6).collect();
+        let bounded = build(s, d, rc, opts, &Mode::Bounded(bounds));
+        for (&b, sol) in short.iter().zip(solve_all(&bounded.milp, &short)?) {
+            solved[b] =
+                Some(sol.ok_or_else(|| {
+                    PlanError::Solver("the bounded model is infeasible after the elastic solve".into())
+                })?);
+        }
+        bounded
     };
-    Ok(report(s, d, rc, solved, solves))
+    let solves = blocks.len() + 2 * short.len();
+    let solved: Vec<_> = solved.into_iter().map(|x| x.expect("every block solved")).collect();
+    let values = built.milp.gather(&blocks, &solved);
+    Ok(report(s, d, rc, built.read(&values, blocks.len()), solves))
 }
 
 fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves: usize) -> Plan {
@@ -565,6 +622,7 @@ fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves
         objective: round6(r.build_cost + r.travel_cost),
         status: r.status,
         solves,
+        blocks: r.blocks,
         variables: r.variables,
         constraints: r.constraints,
     }
