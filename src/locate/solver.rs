@@ -56,17 +56,54 @@ impl SolveOptions {
     /// tolerance.
     pub fn apply(&self, mut problem: HighsProblem) -> HighsProblem {
         problem.set_verbose(self.verbose);
-        for key in SLOW_HEURISTICS {
-            problem = problem.set_option(key, false);
+        for (key, value) in self.highs_options() {
+            problem = match value {
+                OptionValue::Bool(v) => problem.set_option(key, v),
+                OptionValue::Int(v) => problem.set_option(key, v),
+                OptionValue::Float(v) => problem.set_option(key, v),
+            };
         }
         problem
-            .set_option("threads", self.threads as i32)
-            .set_option("random_seed", 0)
-            .set_option(PSCOST_MIN_RELIABLE.0, PSCOST_MIN_RELIABLE.1)
-            .set_option("mip_rel_gap", self.mip_rel_gap)
-            .set_option("mip_abs_gap", 1e-9)
-            .set_time_limit(self.time_limit_s)
     }
+
+    /// The same options on a model of the `highs` crate, for solves that
+    /// read what good_lp does not expose (the MIP gap at a time limit).
+    pub fn apply_to_model(&self, model: &mut highs::Model) {
+        if self.verbose {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+        }
+        for (key, value) in self.highs_options() {
+            match value {
+                OptionValue::Bool(v) => model.set_option(key, v),
+                OptionValue::Int(v) => model.set_option(key, v),
+                OptionValue::Float(v) => model.set_option(key, v),
+            }
+        }
+    }
+
+    /// Every HiGHS option civplan sets (see [`SolveOptions::apply`]).
+    fn highs_options(&self) -> Vec<(&'static str, OptionValue)> {
+        let mut o: Vec<(&'static str, OptionValue)> =
+            SLOW_HEURISTICS.iter().map(|&k| (k, OptionValue::Bool(false))).collect();
+        o.extend([
+            ("threads", OptionValue::Int(self.threads as i32)),
+            ("random_seed", OptionValue::Int(0)),
+            (PSCOST_MIN_RELIABLE.0, OptionValue::Int(PSCOST_MIN_RELIABLE.1)),
+            ("mip_rel_gap", OptionValue::Float(self.mip_rel_gap)),
+            ("mip_abs_gap", OptionValue::Float(1e-9)),
+            ("time_limit", OptionValue::Float(self.time_limit_s)),
+        ]);
+        o
+    }
+}
+
+/// A HiGHS option's value.
+#[derive(Debug, Clone, Copy)]
+enum OptionValue {
+    Bool(bool),
+    Int(i32),
+    Float(f64),
 }
 
 /// Solver outcome as reported to users.

@@ -186,8 +186,13 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
     let q = p.demand.quantile.map(|q| format!(", demand at p{:.0}", q * 100.0)).unwrap_or_default();
     let _ = writeln!(
         o,
-        "{} plan for {}{q}: {} ({} independent block(s), {} solve(s))",
-        s.config.meta.name, p.demand.year, p.status, p.blocks, p.solves
+        "{} plan for {}{q}: {}{} ({} independent block(s), {} solve(s))",
+        s.config.meta.name,
+        p.demand.year,
+        p.status,
+        if p.gap > 0.0 { format!(", within {:.4} % of the best possible cost", p.gap * 100.0) } else { String::new() },
+        p.blocks,
+        p.solves
     );
     let _ = writeln!(
         o,

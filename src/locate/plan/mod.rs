@@ -265,6 +265,9 @@ pub struct Plan {
     pub travel_cost_yuan_per_year: f64,
     pub objective: f64,
     pub status: crate::locate::solver::SolveStatus,
+    /// Relative MIP gap of the plan (0 when proven optimal): how far its cost
+    /// may be above the best possible.
+    pub gap: f64,
     /// HiGHS solves: one per block, two more per block that misses a norm.
     pub solves: usize,
     /// Independent blocks the model falls into ([`crate::locate::blocks`]).

@@ -148,6 +148,7 @@ struct Built {
 /// The raw solution of one model.
 struct Solved {
     status: SolveStatus,
+    gap: f64,
     slack_values: Vec<f64>,
     slacks: Vec<Slack>,
     open: Vec<f64>,
@@ -382,6 +383,7 @@ impl Built {
         }
         Solved {
             status: sol.status,
+            gap: sol.gap,
             slack_values: slacks.iter().map(|sl| sol.value(sl.var).max(0.0)).collect(),
             slacks,
             open: self.open.iter().map(|v| sol.value(*v)).collect(),
@@ -468,8 +470,7 @@ fn solve_with(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, opts: &PlanOp
         // blocks; those that met every norm keep their hard solution.
         let elastic = build(s, d, rc, opts, &Mode::Elastic);
         debug_assert_eq!(elastic.milp.blocks(), blocks);
-        let mut least: Vec<BlockSolution> =
-            blocks.iter().map(|b| (vec![0.0; b.vars.len()], SolveStatus::Optimal)).collect();
+        let mut least: Vec<BlockSolution> = blocks.iter().map(BlockSolution::zeros).collect();
         for (&b, sol) in short.iter().zip(solve_all(&elastic.milp, &short)?) {
             least[b] = sol.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every norm has a slack)".into())
@@ -621,6 +622,7 @@ fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves
         travel_cost_yuan_per_year: round6(r.travel_cost),
         objective: round6(r.build_cost + r.travel_cost),
         status: r.status,
+        gap: r.gap,
         solves,
         blocks: r.blocks,
         variables: r.variables,
