@@ -190,7 +190,11 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
         s.config.meta.name,
         p.demand.year,
         p.status,
-        if p.gap > 0.0 { format!(", within {:.4} % of the best possible cost", p.gap * 100.0) } else { String::new() },
+        match p.gap * 100.0 {
+            g if g <= 0.0 => String::new(),
+            g if g < 0.01 => ", within 0.01 % of the best possible cost".to_string(),
+            g => format!(", within {g:.2} % of the best possible cost"),
+        },
         p.blocks,
         p.solves
     );
