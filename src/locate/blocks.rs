@@ -7,8 +7,8 @@
 //! have closed together, so the joint tree grows like the product of the
 //! blocks' trees; solved one by one, the work is their sum. The planning
 //! model falls apart this way: funeral halls and grave plots share no norm
-//! with beds, nor with each other, and a family whose sites are farther
-//! apart than its travel limit splits further.
+//! with beds, nor with each other (and a family would split further where
+//! neither a norm nor a town's reach joined its sites).
 //!
 //! Blocks are the connected components of the graph whose nodes are the
 //! variables and whose edges join the variables of a row. Variables in no
