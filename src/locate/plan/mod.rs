@@ -3,8 +3,9 @@
 //! quantile of the Monte Carlo demand, at least annualised cost plus a
 //! weighted travel burden.
 //!
-//! Formulation (one mixed-integer program for the county, all families
-//! together because norms such as the nursing-bed share and land tie them):
+//! Formulation (one mixed-integer program for the county, built with every
+//! family, since norms such as the nursing-bed share and land tie beds and
+//! places; solved as its independent blocks, last bullet):
 //!
 //! * `open[j]` ∈ {0,1} per candidate (1 when the plan commits to it); sizes
 //!   `cap[j]` (beds, places, halls or plots by the candidate's type),
