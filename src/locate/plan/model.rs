@@ -585,7 +585,9 @@ fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves
             meaning: sl.meaning.clone(),
             source: sl.source.clone(),
             required: round6(sl.required),
-            achievable: round6(if sl.is_max { sl.required + v } else { sl.required - v }),
+            // A "≥" norm's left side is a sum of non-negative quantities;
+            // the slack's round-off room can take it a hair below zero.
+            achievable: round6(if sl.is_max { sl.required + v } else { (sl.required - v).max(0.0) }),
             shortfall: round6(*v),
             unit: sl.unit.clone(),
             where_: sl.town.map(|t| vec![s.towns[t].name.clone()]).unwrap_or_default(),
