@@ -22,9 +22,9 @@
 //! `CIVPLAN_BENCH_QUICK=1` runs the smallest size only;
 //! `CIVPLAN_BENCH_NAIVE=0` skips the formulation comparison.
 
-use civplan::locate::classic::p_median::{self, Formulation};
-use civplan::locate::classic::{self, Coord, DemandPoint, Instance, LocateError, LocateResult, Model, Params, Site};
-use civplan::locate::solver::SolveOptions;
+use civplan::locate::p_median::{self, Formulation};
+use civplan::locate::{self as classic, Coord, DemandPoint, Instance, LocateError, LocateResult, Model, Params, Site};
+use civplan::solver::SolveOptions;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -11,7 +11,7 @@
 //! no robust plans (潼南's and 垫江's run to the 300 s limit).
 
 use civplan::demand::{simulate, SimOptions};
-use civplan::locate::plan::{plan, solve_robust, stability, PlanDemand, PlanOptions, Recourse};
+use civplan::plan::{plan, solve_robust, stability, PlanDemand, PlanOptions, Recourse};
 use civplan::scenario::load;
 use std::path::Path;
 use std::time::Instant;

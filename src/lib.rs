@@ -2,9 +2,10 @@
 //!
 //! Data flows one way through the stages, one module each:
 //! [`scenario`] (read and validate inputs) → [`demography`] (Monte Carlo
-//! projection) → [`demand`] (population to service demand) → [`locate`]
-//! (optimisation models) → [`report`] (outputs). The [`cli`] module only wires
-//! these library functions to the command line.
+//! projection) → [`demand`] (population to service demand) → [`plan`] (the
+//! county planning model) → [`report`] (outputs). [`locate`] holds the classic
+//! facility-location models; both optimisation stages share [`solver`]. The
+//! [`cli`] module only wires these library functions to the command line.
 
 // Age-, sex- and town-indexed arithmetic reads like the formulas it implements
 // when written with explicit indices; iterator rewrites obscure it.
@@ -15,5 +16,7 @@ pub mod demand;
 pub mod demography;
 pub mod geo;
 pub mod locate;
+pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod solver;

@@ -3,8 +3,8 @@
 //! p-center and MCLP objectives equal brute-force enumeration of every site
 //! subset of size p, and infeasibility is reported exactly when no subset works.
 
-use civplan::locate::classic::{self, DemandPoint, ErrorKind, Instance, Model, Params, Site};
-use civplan::locate::solver::SolveOptions;
+use civplan::locate::{self as classic, DemandPoint, ErrorKind, Instance, Model, Params, Site};
+use civplan::solver::SolveOptions;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -14,9 +14,9 @@
 //!   d     9   5   1   3
 //! ```
 
-use civplan::locate::classic::p_median::{self, Formulation};
-use civplan::locate::classic::{self, Coord, DemandPoint, ErrorKind, Instance, LocateResult, Model, Params, Site};
-use civplan::locate::solver::{SolveOptions, SolveStatus};
+use civplan::locate::p_median::{self, Formulation};
+use civplan::locate::{self as classic, Coord, DemandPoint, ErrorKind, Instance, LocateResult, Model, Params, Site};
+use civplan::solver::{SolveOptions, SolveStatus};
 
 fn xy(x: f64) -> Coord {
     Coord::Xy { x, y: 0.0 }

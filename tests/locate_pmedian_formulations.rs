@@ -7,9 +7,9 @@
 //! Benders solve must go past its LP-bound shortcut into the MILP stages,
 //! which the test checks it does on some of them.
 
-use civplan::locate::classic::p_median::{self, Formulation};
-use civplan::locate::classic::{benders, DemandPoint, ErrorKind, Instance, Model, Params, Site};
-use civplan::locate::solver::SolveOptions;
+use civplan::locate::p_median::{self, Formulation};
+use civplan::locate::{benders, DemandPoint, ErrorKind, Instance, Model, Params, Site};
+use civplan::solver::SolveOptions;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -6,7 +6,7 @@
 //! burials), so that only the norm under test can force a decision.
 
 use civplan::demand::{simulate, SimOptions};
-use civplan::locate::plan::{annuity_factor, plan, stability, PlanOptions};
+use civplan::plan::{annuity_factor, plan, stability, PlanOptions};
 use civplan::scenario::{load, Scenario};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -74,14 +74,14 @@ fn instance(norms: &str, edits: &[(&str, &str, &str)]) -> (tempfile::TempDir, Pa
     (tmp, dir)
 }
 
-fn run(dir: &Path) -> (Scenario, civplan::locate::plan::Plan) {
+fn run(dir: &Path) -> (Scenario, civplan::plan::Plan) {
     let s = load(dir).unwrap();
     let sim = simulate(&s, &SimOptions { draws: 1, seed: 1, deterministic: true, progress: false });
     let p = plan(&s, &sim, 2025, 0.5, &PlanOptions::default()).unwrap();
     (s, p)
 }
 
-fn opened(p: &civplan::locate::plan::Plan) -> Vec<&str> {
+fn opened(p: &civplan::plan::Plan) -> Vec<&str> {
     p.opened()
 }
 
@@ -348,7 +348,7 @@ fn land_per_street_opens_a_street_site_that_then_takes_all_the_missing_land() {
 /// robust plan builds for the second draw only when unmet demand is dear.
 #[test]
 fn robust_plan_builds_for_the_bad_draw_only_when_unmet_demand_is_dear() {
-    use civplan::locate::plan::{solve_robust, PlanDemand, Recourse};
+    use civplan::plan::{solve_robust, PlanDemand, Recourse};
     let (_t, dir) = instance("", &[]);
     let s = load(&dir).unwrap();
     let sim = simulate(&s, &SimOptions { draws: 1, seed: 1, deterministic: true, progress: false });

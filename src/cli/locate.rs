@@ -4,9 +4,9 @@
 //! `INFEASIBLE`, never with a panic.
 
 use super::exit;
-use crate::locate::classic::{self, CsvPaths, ErrorKind, LocateError, LocateResult, Model, Params};
-use crate::locate::solver::SolveOptions;
+use crate::locate::{self as classic, CsvPaths, ErrorKind, LocateError, LocateResult, Model, Params};
 use crate::report::atomic::OutputDir;
+use crate::solver::SolveOptions;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;

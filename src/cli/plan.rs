@@ -2,7 +2,7 @@
 
 use super::{common, exit};
 use crate::demand::{simulate, SimOptions};
-use crate::locate::plan::{plan, solve_robust, stability, PlanDemand, PlanError, PlanOptions, Recourse};
+use crate::plan::{plan, solve_robust, stability, PlanDemand, PlanError, PlanOptions, Recourse};
 use crate::report::{manifest::Manifest, plan as out};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -3,9 +3,9 @@
 //! the norms ask for in the plan's first target year (central projection).
 
 use crate::demand::{simulate, SimOptions};
-use crate::locate::capacity::{existing, totals};
-use crate::locate::compliance::{evaluate, ComplianceRow, DemandTotals};
-use crate::locate::travel::TravelTimes;
+use crate::plan::capacity::{existing, totals};
+use crate::plan::compliance::{evaluate, ComplianceRow, DemandTotals};
+use crate::plan::travel::TravelTimes;
 use crate::scenario::{FacilityType, Scenario, TownClass, TownKind};
 use serde::Serialize;
 use std::fmt::Write as _;

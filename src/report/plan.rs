@@ -4,10 +4,10 @@
 
 use super::atomic::OutputDir;
 use super::manifest::Manifest;
-use crate::locate::capacity::{totals, Provision};
-use crate::locate::compliance::{evaluate, site_nursing_row, street_land_row, ComplianceRow, DemandTotals};
-use crate::locate::plan::{Plan, PlanDemand, Stability};
-use crate::locate::travel::TravelTimes;
+use crate::plan::capacity::{totals, Provision};
+use crate::plan::compliance::{evaluate, site_nursing_row, street_land_row, ComplianceRow, DemandTotals};
+use crate::plan::travel::TravelTimes;
+use crate::plan::{Plan, PlanDemand, Stability};
 use crate::scenario::{FacilityType, Scenario, TownKind};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -30,7 +30,7 @@ pub fn compliance(s: &Scenario, p: &Plan) -> Vec<ComplianceRow> {
         grave_plots: t(&d.grave_plots),
         cremation_rate: if deaths > 0.0 { t(&d.cremations) / deaths } else { 0.0 },
     };
-    let mut prov = crate::locate::capacity::existing(s);
+    let mut prov = crate::plan::capacity::existing(s);
     for site in p.sites.iter().filter(|x| x.status != "existing") {
         let cand = s.candidates.iter().find(|c| c.id == site.id);
         let kind = cand.map(|c| c.kind).unwrap_or(FacilityType::CareInstitution);

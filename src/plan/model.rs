@@ -3,10 +3,10 @@
 
 use super::features::{self, Ctx, Slack};
 use super::*;
-use crate::locate::blocks::{BlockSolution, Milp, Values};
-use crate::locate::solver::SolveStatus;
-use crate::locate::travel::TravelTimes;
+use crate::plan::travel::TravelTimes;
 use crate::scenario::{FacilityType, TownClass};
+use crate::solver::blocks::{BlockSolution, Milp, Values};
+use crate::solver::SolveStatus;
 use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, Variable};
 use std::collections::BTreeMap;
 
@@ -433,7 +433,7 @@ fn mean_assignments(robust: &[RobustVars], sol: &impl Solution) -> Vec<(Family, 
 
 /// Solve the plan: hard first; if infeasible, elastic to measure each
 /// shortfall, then least cost within those shortfalls. The model is solved
-/// as its independent blocks ([`crate::locate::blocks`]), and only the blocks
+/// as its independent blocks ([`crate::solver::blocks`]), and only the blocks
 /// that cannot meet every norm are solved again elastically.
 pub fn solve_plan(s: &Scenario, d: &PlanDemand, opts: &PlanOptions) -> Result<Plan, PlanError> {
     solve_with(s, d, None, opts)

@@ -26,21 +26,24 @@
 //!   infeasible it is solved elastically (minimise the normalised slack), and
 //!   the report names each norm not met and by how much.
 //! * The model is solved as its independent blocks
-//!   ([`crate::locate::blocks`]): no norm ties funeral halls or grave plots
+//!   ([`crate::solver::blocks`]): no norm ties funeral halls or grave plots
 //!   to beds, so on the bundled counties beds with places, halls, and plots
 //!   are three MILPs, solved in parallel, and only a block that cannot meet
 //!   its norms is re-solved elastically. Same optimum, far less branching.
 //! * Objective: annuity × (fixed + per-bed + nursing + land + plot + hall
 //!   costs) + travel weight × Σ demand × minutes × x.
 
+pub mod capacity;
+pub mod compliance;
 pub mod features;
 mod model;
+pub mod travel;
 
 pub use model::{annuity as annuity_factor, solve_plan, solve_robust, Mode, PlanError};
 
 use crate::demand::{Metric, Simulation};
-use crate::locate::solver::SolveOptions;
 use crate::scenario::Scenario;
+use crate::solver::SolveOptions;
 use serde::Serialize;
 
 /// Demand families the model assigns.
@@ -265,13 +268,13 @@ pub struct Plan {
     pub build_cost_yuan_per_year: f64,
     pub travel_cost_yuan_per_year: f64,
     pub objective: f64,
-    pub status: crate::locate::solver::SolveStatus,
+    pub status: crate::solver::SolveStatus,
     /// Relative MIP gap of the plan (0 when proven optimal): how far its cost
     /// may be above the best possible.
     pub gap: f64,
     /// HiGHS solves: one per block, two more per block that misses a norm.
     pub solves: usize,
-    /// Independent blocks the model falls into ([`crate::locate::blocks`]).
+    /// Independent blocks the model falls into ([`crate::solver::blocks`]).
     pub blocks: usize,
     pub variables: usize,
     pub constraints: usize,

@@ -25,7 +25,7 @@ use super::instance::Instance;
 use super::milp::{self, Sense};
 use super::result::{self, LocateResult};
 use super::{check_capacity, check_reachable, Model, Params};
-use crate::locate::solver::SolveOptions;
+use crate::solver::SolveOptions;
 use good_lp::ProblemVariables;
 
 /// Solve the CFLP (or UFLP when no site has a capacity).

@@ -22,7 +22,7 @@ use super::lscp;
 use super::milp::{self, Sense};
 use super::result::LocateResult;
 use super::{assign, check_reachable, Model, Params};
-use crate::locate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{SolveOptions, SolveStatus};
 use good_lp::{variable, Expression, ProblemVariables};
 
 /// Solve LSCP-B.

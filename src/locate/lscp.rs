@@ -24,7 +24,7 @@ use super::instance::Instance;
 use super::milp::{self, Sense, Solved};
 use super::result::{self, LocateResult};
 use super::{check_capacity, check_reachable, Model, Params};
-use crate::locate::solver::SolveOptions;
+use crate::solver::SolveOptions;
 use good_lp::{Constraint, ProblemVariables, Variable};
 
 /// Solve the LSCP.

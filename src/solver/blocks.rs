@@ -16,7 +16,7 @@
 //! costs alone, so they change nothing there). A block is solved as its own
 //! good_lp problem, with the variables and rows of the whole in their order.
 
-use crate::locate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{SolveOptions, SolveStatus};
 use good_lp::solvers::highs::highs;
 use good_lp::{
     Constraint, Expression, IntoAffineExpression, ProblemVariables, ResolutionError, Solution, SolutionStatus,

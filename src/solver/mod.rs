@@ -1,5 +1,9 @@
-//! HiGHS settings shared by every model, so a run is reproducible: HiGHS is
-//! deterministic for a fixed thread count, so civplan fixes it (1 by default).
+//! The solver layer the classic models ([`crate::locate`]) and the planning
+//! model ([`crate::plan`]) share: HiGHS settings, so a run is reproducible
+//! (HiGHS is deterministic for a fixed thread count, so civplan fixes it, 1 by
+//! default), and solving a MILP as its independent [`blocks`].
+
+pub mod blocks;
 
 use good_lp::solvers::highs::HighsProblem;
 use good_lp::SolutionStatus;

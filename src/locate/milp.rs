@@ -4,7 +4,7 @@
 
 use super::error::LocateError;
 use super::result::Verdict;
-use crate::locate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{SolveOptions, SolveStatus};
 use good_lp::solvers::highs::{highs, HighsSolution};
 use good_lp::{
     Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, WithInitialSolution,

@@ -61,7 +61,7 @@ use super::heuristic;
 use super::instance::Instance;
 use super::p_median::{finish_nearest, levels, total_cost, Levels};
 use super::result::{LocateResult, Verdict};
-use crate::locate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{SolveOptions, SolveStatus};
 use highs::{Col, HighsModelStatus, Model as HighsModel, RowProblem, Sense};
 use std::collections::BTreeSet;
 use std::time::Instant;

@@ -4,7 +4,7 @@
 
 use super::instance::Instance;
 use super::Model;
-use crate::locate::solver::SolveStatus;
+use crate::solver::SolveStatus;
 use serde::Serialize;
 
 /// Fractions below this are solver noise, not assignments.

@@ -63,7 +63,7 @@ use super::instance::Instance;
 use super::milp::{self, Sense};
 use super::result::{self, LocateResult};
 use super::{check_capacity, check_reachable, Model, Params};
-use crate::locate::solver::SolveOptions;
+use crate::solver::SolveOptions;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 /// Which formulation to build.
@@ -248,7 +248,7 @@ fn solve_radius(inst: &Instance, p: usize, limit: f64, opts: &SolveOptions) -> R
                 kept[i] = (at + LEVEL_SLACK).max(2 * kept[i]).min(full);
             }
         }
-        if exact || verdict.status == crate::locate::solver::SolveStatus::TimeLimit {
+        if exact || verdict.status == crate::solver::SolveStatus::TimeLimit {
             let open = if exact { open } else { best.map(|b| b.0).unwrap_or(open) };
             let verdict = if exact { verdict } else { result::Verdict { gap: None, ..verdict } };
             return finish_nearest(inst, &open, limit, verdict);

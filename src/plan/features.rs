@@ -9,7 +9,7 @@
 
 use super::model::Mode;
 use super::{Family, PlanDemand};
-use crate::locate::travel::TravelTimes;
+use crate::plan::travel::TravelTimes;
 use crate::scenario::{FacilityType, Norm, Operator, Scenario};
 use good_lp::{constraint, variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, Variable};
 
