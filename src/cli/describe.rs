@@ -26,7 +26,13 @@ pub fn run(args: DescribeArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let d = describe(&s);
+    let d = match describe(&s) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
     if args.json {
         match serde_json::to_string_pretty(&d) {
             Ok(j) => println!("{j}"),

@@ -21,6 +21,9 @@ pub mod exit {
     pub const INPUT: u8 = 2;
     /// The plan is infeasible: some norm cannot be met (the report says which).
     pub const INFEASIBLE: u8 = 3;
+    /// A solve reached its time limit: the best plan found is written, with
+    /// its gap, but it is not proven optimal.
+    pub const TIME_LIMIT: u8 = 4;
 }
 
 #[derive(Parser, Debug)]

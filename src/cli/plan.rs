@@ -2,39 +2,43 @@
 
 use super::{common, exit};
 use crate::demand::{simulate, SimOptions};
-use crate::plan::{plan, solve_robust, stability, PlanDemand, PlanError, PlanOptions, Recourse};
+use crate::plan::{plan, plan_robust, simulation_scenario, stability, PlanDemand, PlanError, PlanOptions, Recourse};
 use crate::report::{manifest::Manifest, plan as out};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 #[command(
-    about = "Site and size facilities against the county's norms (MILP, HiGHS)",
+    about = "Site, size and phase facilities against the county's norms (MILP, HiGHS)",
     long_about = "Simulate the scenario's demand (Monte Carlo), take each town's demand at --quantile \
-for --year, and solve one mixed-integer program: which candidate sites open or expand, with how \
-many beds, nursing beds, places, halls, plots and how much land, and which towns each serves, so \
-that every norm of the plan holds at least annualised cost plus travel.\n\n\
+at the end of each planning period ([plan] periods, else one period per target year), and solve \
+one mixed-integer program: which candidates are built in which period and how big (whole beds, \
+places, halls, plots), which existing beds are converted to nursing beds, handed to social \
+operation or closed, and which towns each site serves, so that every norm of the plan holds in \
+every period, within each period's budget, at least present cost (capital, running costs, travel).\n\n\
+--year Y plans a single period ending in Y instead.\n\n\
 If the norms cannot all be met, the model is solved again with a slack on each norm; the report \
-says which norm fails, by how much and where, and the exit code is 3.\n\n\
+says which norm fails, by how much, where and in which period, and the exit code is 3.\n\n\
 With --robust, the plan is a two-stage stochastic program (sample average approximation) over \
 --scenarios K draws: the norms hold on the --quantile demand, the sites and sizes are shared by \
 every draw, each draw assigns its own demand and pays --unmet-penalty-factor × the annualised \
 unit cost for demand it cannot serve; robust.csv reports expected and worst unmet demand.\n\n\
-Writes sites.csv, assignments.csv, compliance.csv, plan.json and inputs/ to --out (with \
---stability N also stability.csv: the share of N single-draw plans in which each candidate opens; \
-with --robust also robust.csv).\n\n\
-Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met.",
-    after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200\n  civplan plan scenarios/tongliang --robust --scenarios 50"
+Writes sites.csv, projects.csv (the 建设项目表), periods.csv, compliance.csv, assignments.csv, \
+plan.json and inputs/ to --out (with --stability N also stability.csv: the share of N single-draw \
+plans that build each candidate, and in which period; with --robust also robust.csv).\n\n\
+Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met, 4 a \
+solve reached --time-limit (the best plan found is written, with its gap).",
+    after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200\n  civplan plan scenarios/tongliang --year 2025 --robust --scenarios 50"
 )]
 pub struct PlanArgs {
     /// Scenario folder (or its scenario.toml).
     pub scenario: PathBuf,
-    /// Planning year (default: the plan's first target year).
+    /// Plan one period ending in this year (default: the scenario's periods).
     #[arg(long)]
     pub year: Option<u32>,
-    /// Quantile of each town's demand across draws.
-    #[arg(long, default_value_t = 0.9)]
-    pub quantile: f64,
+    /// Quantile of each town's demand across draws (default: the scenario's [plan] quantile, 0.9).
+    #[arg(long)]
+    pub quantile: Option<f64>,
     /// Monte Carlo draws (default: the scenario's).
     #[arg(long)]
     pub draws: Option<usize>,
@@ -47,8 +51,8 @@ pub struct PlanArgs {
     /// Also solve the plan for N single draws and report how often each site opens.
     #[arg(long, value_name = "N")]
     pub stability: Option<usize>,
-    /// Two-stage stochastic plan over --scenarios draws: sites and sizes shared, assignments per draw,
-    /// unmet demand at a penalty; reports expected and worst unmet demand.
+    /// Two-stage stochastic plan over --scenarios draws (one period: use with --year): sites and sizes
+    /// shared, assignments per draw, unmet demand at a penalty; reports expected and worst unmet demand.
     #[arg(long)]
     pub robust: bool,
     /// Draws in the robust plan (sample average approximation).
@@ -66,6 +70,12 @@ pub struct PlanArgs {
     /// Yuan per person-minute of travel (default: the scenario's costs.travel_yuan_per_person_minute).
     #[arg(long)]
     pub travel_weight: Option<f64>,
+    /// Wall-clock limit per HiGHS solve, seconds; when reached, the best plan found is reported with its gap (exit 4).
+    #[arg(long, value_name = "S", default_value_t = 300.0)]
+    pub time_limit: f64,
+    /// Print HiGHS's log of every solve to stdout.
+    #[arg(long)]
+    pub solver_log: bool,
     /// Output folder (default: results/<county pinyin>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -82,20 +92,14 @@ pub fn run(args: PlanArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let norms = &mut s.config.norms;
-    for (on, norm, flag, key) in [
-        (args.nursing_per_site, norms.nursing_bed_min_share.as_mut(), "--nursing-per-site", "nursing_bed_min_share"),
-        (
-            args.land_per_street,
-            norms.elderly_land_m2_per_resident.as_mut(),
-            "--land-per-street",
-            "elderly_land_m2_per_resident",
-        ),
+    for (on, key, flag) in [
+        (args.nursing_per_site, "nursing_bed_min_share", "--nursing-per-site"),
+        (args.land_per_street, "elderly_land_m2_per_resident", "--land-per-street"),
     ] {
         if !on {
             continue;
         }
-        match norm {
+        match s.config.norms.get_mut(key) {
             Some(n) if key == "nursing_bed_min_share" => n.per_site = true,
             Some(n) => n.per_street = true,
             None => {
@@ -104,48 +108,55 @@ pub fn run(args: PlanArgs) -> ExitCode {
             }
         }
     }
-    if args.robust && args.scenarios == 0 {
-        eprintln!("error: --scenarios 0: expected at least 1 draw for the robust plan");
+    if let Some(msg) = check_args(&args) {
+        eprintln!("error: {msg}");
         return ExitCode::from(exit::INPUT);
     }
-    if !(args.unmet_penalty_factor >= 0.0 && args.unmet_penalty_factor.is_finite()) {
-        eprintln!("error: --unmet-penalty-factor {}: expected a finite number >= 0", args.unmet_penalty_factor);
-        return ExitCode::from(exit::INPUT);
+    let mut opts = PlanOptions {
+        year: args.year,
+        quantile: args.quantile,
+        travel_weight: args.travel_weight,
+        ..PlanOptions::default()
+    };
+    opts.solve.time_limit_s = args.time_limit;
+    opts.solve.verbose = args.solver_log;
+    let base = s.config.meta.base_year;
+    let last = *s.config.meta.target_years.last().unwrap_or(&base);
+    if let Some(year) = args.year {
+        if year <= base || year > last {
+            eprintln!("error: --year {year}: expected a year after the base year {base} and at most the last target year {last}");
+            return ExitCode::from(exit::INPUT);
+        }
     }
-    if !(0.0..=1.0).contains(&args.quantile) {
-        eprintln!("error: --quantile {}: expected a number in [0, 1]", args.quantile);
-        return ExitCode::from(exit::INPUT);
-    }
-    if args.travel_weight.is_some_and(|w| !(w >= 0.0 && w.is_finite())) {
-        eprintln!("error: --travel-weight: expected a finite number >= 0");
-        return ExitCode::from(exit::INPUT);
-    }
-    let year = args.year.unwrap_or(s.config.meta.target_years[0]);
-    if !s.config.meta.target_years.contains(&year) && year != s.config.meta.base_year {
+    let horizon = opts.horizon(&s);
+    if args.robust && horizon.len() > 1 {
         eprintln!(
-            "error: --year {year}: expected the base year or a target year of the scenario {:?}",
-            s.config.meta.target_years
+            "error: --robust plans one period ({} periods here: {}); give --year Y for a single-period robust plan",
+            horizon.len(),
+            horizon.periods.iter().map(|p| p.label.as_str()).collect::<Vec<_>>().join(", ")
         );
         return ExitCode::from(exit::INPUT);
     }
+    let sim_scenario = simulation_scenario(&s, &opts);
     let mut sim_opts = SimOptions::from_scenario(&s);
     let robust_draws = if args.robust { args.scenarios } else { 0 };
-    sim_opts.draws = args.draws.unwrap_or(sim_opts.draws).max(args.stability.unwrap_or(0)).max(robust_draws).max(1);
+    sim_opts.draws = args.draws.unwrap_or(sim_opts.draws).max(args.stability.unwrap_or(0)).max(robust_draws);
     sim_opts.seed = args.seed.unwrap_or(sim_opts.seed);
     sim_opts.deterministic = args.deterministic;
     sim_opts.progress = common::show_progress(args.quiet);
-    let opts = PlanOptions { travel_weight: args.travel_weight, ..PlanOptions::default() };
     let result = common::with_threads(args.threads, || {
-        let sim = simulate(&s, &sim_opts);
+        let sim = simulate(&sim_scenario, &sim_opts);
         let p = if args.robust {
+            let year = horizon.end_years()[0];
             let y = sim.year_index(year).ok_or(PlanError::Year { year, years: sim.years.clone() })?;
             let rc = Recourse::from_simulation(&sim, y, args.scenarios, args.unmet_penalty_factor);
-            solve_robust(&s, &PlanDemand::at_quantile(&sim, y, args.quantile), &rc, &opts)?
+            let demand = vec![PlanDemand::at_quantile(&sim, y, opts.quantile(&s))];
+            plan_robust(&s, &horizon, &demand, &rc, &opts)?
         } else {
-            plan(&s, &sim, year, args.quantile, &opts)?
+            plan(&s, &sim, &opts)?
         };
         let st = match args.stability {
-            Some(n) => Some(stability(&s, &sim, year, n, &opts)?),
+            Some(n) => Some(stability(&s, &sim, n, &opts)?),
             None => None,
         };
         Ok::<_, PlanError>((sim.options, p, st))
@@ -167,21 +178,21 @@ pub fn run(args: PlanArgs) -> ExitCode {
         sim_used.deterministic,
     );
     manifest.settings = serde_json::json!({
-        "year": year,
-        "quantile": args.quantile,
+        "periods": horizon.periods.iter().map(|p| p.label.clone()).collect::<Vec<_>>(),
+        "quantile": opts.quantile(&s),
         "travel_yuan_per_person_minute": args.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute),
         "mip_rel_gap": opts.solve.mip_rel_gap,
+        "time_limit_s": opts.solve.time_limit_s,
         "highs_threads": opts.solve.threads,
         "stability_draws": args.stability,
         "robust": args.robust,
         "robust_draws": if args.robust { Some(args.scenarios) } else { None },
         "unmet_penalty_factor": if args.robust { Some(args.unmet_penalty_factor) } else { None },
-        "nursing_per_site": s.config.norms.nursing_bed_min_share.as_ref().is_some_and(|n| n.per_site),
-        "land_per_street": s.config.norms.elderly_land_m2_per_resident.as_ref().is_some_and(|n| n.per_street),
+        "nursing_per_site": s.config.norms.get("nursing_bed_min_share").is_some_and(|n| n.per_site),
+        "land_per_street": s.config.norms.get("elderly_land_m2_per_resident").is_some_and(|n| n.per_street),
     });
     let dir = common::out_dir(&s, args.out);
-    let written = out::write(&s, &p, &dir, &manifest, st.as_ref());
-    match written {
+    match out::write(&s, &p, &dir, &manifest, st.as_ref()) {
         Ok(path) => {
             if !args.quiet {
                 print!("{}", out::summary(&s, &p));
@@ -190,8 +201,15 @@ pub fn run(args: PlanArgs) -> ExitCode {
                         "\nstability over {} draws ({} could not meet every norm):",
                         st.draws, st.infeasible_draws
                     );
-                    for (id, share) in st.open_share.iter().filter(|(_, v)| *v > 0.0) {
-                        println!("  {id:<18} opens in {:>5.1}% of draws", share * 100.0);
+                    for (id, share, by) in st.built.iter().filter(|(_, v, _)| *v > 0.0) {
+                        let when: Vec<String> = st
+                            .periods
+                            .iter()
+                            .zip(by)
+                            .filter(|(_, v)| **v > 0.0)
+                            .map(|(l, v)| format!("{l} {:.0}%", v * 100.0))
+                            .collect();
+                        println!("  {id:<18} built in {:>5.1}% of draws ({})", share * 100.0, when.join(", "));
                     }
                 }
                 eprintln!("→ {}", path.display());
@@ -202,5 +220,37 @@ pub fn run(args: PlanArgs) -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     }
-    ExitCode::from(if p.feasible() { exit::OK } else { exit::INFEASIBLE })
+    ExitCode::from(if !p.feasible() {
+        exit::INFEASIBLE
+    } else if p.status == crate::solver::SolveStatus::TimeLimit {
+        exit::TIME_LIMIT
+    } else {
+        exit::OK
+    })
+}
+
+/// Arguments that are each well-formed but wrong.
+fn check_args(args: &PlanArgs) -> Option<String> {
+    if args.draws == Some(0) {
+        return Some("--draws 0: expected at least 1 draw".into());
+    }
+    if args.stability == Some(0) {
+        return Some("--stability 0: expected at least 1 draw".into());
+    }
+    if args.robust && args.scenarios == 0 {
+        return Some("--scenarios 0: expected at least 1 draw for the robust plan".into());
+    }
+    if !(args.unmet_penalty_factor >= 0.0 && args.unmet_penalty_factor.is_finite()) {
+        return Some(format!("--unmet-penalty-factor {}: expected a finite number >= 0", args.unmet_penalty_factor));
+    }
+    if let Some(q) = args.quantile.filter(|q| !(0.0..=1.0).contains(q)) {
+        return Some(format!("--quantile {q}: expected a number in [0, 1]"));
+    }
+    if args.travel_weight.is_some_and(|w| !(w >= 0.0 && w.is_finite())) {
+        return Some("--travel-weight: expected a finite number >= 0".into());
+    }
+    if !(args.time_limit > 0.0 && args.time_limit.is_finite()) {
+        return Some(format!("--time-limit {}: expected seconds > 0", args.time_limit));
+    }
+    None
 }

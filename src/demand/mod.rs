@@ -157,7 +157,7 @@ pub fn sample_demand<R: Rng + ?Sized>(s: &Scenario, rng: &mut R, deterministic: 
         services_per_hall: q.services_per_hall_per_year,
         grave_m2: q.grave_plot_m2,
         eco_m2: q.eco_plot_m2,
-        land_per_resident: s.config.norms.elderly_land_m2_per_resident.as_ref().map(|n| n.value).unwrap_or(0.0),
+        land_per_resident: s.config.norms.get("elderly_land_m2_per_resident").map(|n| n.value).unwrap_or(0.0),
     }
 }
 

@@ -1,337 +1,250 @@
-//! The planning model of `civplan plan`: which candidate sites open, how big,
-//! and which towns each serves, so that the county's norms hold at a chosen
-//! quantile of the Monte Carlo demand, at least annualised cost plus a
-//! weighted travel burden.
+//! The planning model of `civplan plan`: what to build where, when and how
+//! big, and what to do with what exists, so that the county plan's norms
+//! hold period by period on a quantile of the Monte Carlo demand, at least
+//! present cost.
 //!
-//! Formulation (one mixed-integer program for the county, built with every
-//! family, since norms such as the nursing-bed share and land tie beds and
-//! places; solved as its independent blocks, last bullet):
+//! # Formulation
 //!
-//! * `open[j]` ∈ {0,1} per candidate (1 when the plan commits to it); sizes
-//!   `cap[j]` (beds, places, halls or plots by the candidate's type),
-//!   `nursing[j] ≤ cap[j]` for bed types, `land[j]`, each ≤ its maximum ×
-//!   `open[j]`; land grows with capacity in the candidate's own ratio of
-//!   maximum land to maximum capacity.
-//! * Four demand families ([`Family`]): institutional beds, centralised-care
-//!   places for disabled 特困 persons, funeral halls, grave plots. Each town's
-//!   demand is assigned (`x[f][i][j]`) to sites of the family within the
-//!   family's travel limit: candidates, located existing facilities, and the
-//!   existing stock whose location the plan does not give (a pseudo-site every
-//!   town may use, since that stock exists today). `Σ_i x ≤ capacity`.
-//! * 镇街 centres: `has_centre[t] ≤ Σ open centres in t + located existing +
-//!   unlocated[t]`, `Σ unlocated[t] ≤` the plan's count of centres whose towns
-//!   are not given; the coverage and service-radius norms count these.
-//! * Each norm is one feature in [`features`]: a linear constraint with a
-//!   slack. The model is first solved with every slack at zero; if that is
-//!   infeasible it is solved elastically (minimise the normalised slack), and
-//!   the report names each norm not met and by how much.
-//! * The model is solved as its independent blocks
-//!   ([`crate::solver::blocks`]): no norm ties funeral halls or grave plots
-//!   to beds, so on the bundled counties beds with places, halls, and plots
-//!   are three MILPs, solved in parallel, and only a block that cannot meet
-//!   its norms is re-solved elastically. Same optimum, far less branching.
-//! * Objective: annuity × (fixed + per-bed + nursing + land + plot + hall
-//!   costs) + travel weight × Σ demand × minutes × x.
+//! Sets: periods p, q (the scenario's `[plan] periods`); towns i, t; demand
+//! families f ([`families`]: beds, centralised-care places, funeral halls,
+//! grave plots); candidates j; existing facilities e (a row of `count_e`
+//! facilities); the sites k of a family (its located existing facilities,
+//! one pseudo-site for its stock without a town, its candidates).
+//!
+//! Decisions ([`model::decisions`]):
+//! * `open[j,p]` ∈ {0,1}: candidate j is built in period p, at most once;
+//!   at most one candidate of an option group, exactly one when the project
+//!   is committed. Its size is a whole number of units from its `sizes`
+//!   (module binaries, or `lo·open + step·k`, k integer), so an opened site
+//!   always provides at least its smallest size; nursing beds (integer ≤
+//!   size) for beds, eco-burial plots (integer ≤ size) for cemeteries, land
+//!   between its land per unit × size and its maximum.
+//! * `close[e,p]` ∈ {0..count_e} (撤并), `convert[e,p]` beds into nursing
+//!   beds (改造), `transfer[e,p]` government-run beds to social operation
+//!   (公建民营; a single facility whole); a facility that closes is not
+//!   converted, transferred or expanded.
+//! * `x[f,q,i,k]` ≥ 0: town i's demand of family f served at site k in
+//!   period q, only where k is within the family's travel limit of i;
+//!   Σ_i x ≤ capacity of k in q.
+//! * `u[kind,t,q]` ∈ {0,1}: existing facilities of a type whose towns are
+//!   not given, placed where they help the coverage norms (Σ_t u ≤ their
+//!   number), reported as an assumption.
+//!
+//! A build of period p serves from the first period ending at least its
+//! lead time after p's end; a closure removes capacity from its period on.
+//!
+//! Rows: every norm of the scenario, in every period in which it holds, is
+//! one file of [`norms`] that writes its rows over the quantities of
+//! [`rows::Qty`] (beds, nursing beds, government beds, places, land, counts
+//! of facilities providing capacity, towns with a centre, residents covered,
+//! demand served); and each town's demand of each family must be served
+//! ([`model::demand_rows`]). Every row has a slack: fixed at 0 in the hard
+//! solve; if that is infeasible, free and minimised (each divided by its
+//! scale) in the elastic solve; then bounded by that optimum while cost is
+//! minimised ([`solve`]). Capital spent in a period ≤ its budget
+//! (`[plan] budget_wan`), with a heavily weighted slack so a budget that
+//! even the committed projects exceed is reported, not a crash.
+//!
+//! Objective (present value at the base year, [`horizon`]): capital as its
+//! annuity from the period it is spent in to the horizon's end, running
+//! costs year by year, travel weight × persons × minutes × x year by year
+//! (and, in the robust plan, the penalty of unmet demand).
+//!
+//! The same rows, evaluated on the solution ([`evaluate`]), are compliance:
+//! `compliance.csv`, `plan.json` and the terminal summary read them, and
+//! `describe` evaluates them on today's stock used as well as it can be
+//! (the same model with no decisions), so none can disagree.
 
-pub mod capacity;
-pub mod compliance;
-pub mod features;
-mod model;
+pub mod demand;
+pub mod evaluate;
+pub mod families;
+pub mod horizon;
+pub mod model;
+pub mod norms;
+pub mod result;
+pub mod robust;
+pub mod rows;
+pub mod solve;
 pub mod travel;
 
-pub use model::{annuity as annuity_factor, solve_plan, solve_robust, Mode, PlanError};
+pub use demand::PlanDemand;
+pub use evaluate::{Cause, ComplianceRow};
+pub use families::Family;
+pub use horizon::{annuity, Horizon};
+pub use result::{Action, Plan};
+pub use robust::Recourse;
+pub use solve::PlanError;
 
-use crate::demand::{Metric, Simulation};
-use crate::scenario::Scenario;
+use crate::demand::Simulation;
+use crate::scenario::{Scenario, YearSpan};
 use crate::solver::SolveOptions;
+use model::{Decisions, Inputs};
 use serde::Serialize;
-
-/// Demand families the model assigns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Family {
-    /// Institutional elderly-care beds.
-    Beds,
-    /// Centralised-care places for disabled 特困 persons.
-    Places,
-    /// Funeral halls.
-    Halls,
-    /// Grave plots (ordinary and eco-burial) in public cemeteries.
-    Plots,
-}
-
-impl Family {
-    pub const ALL: [Family; 4] = [Family::Beds, Family::Places, Family::Halls, Family::Plots];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Family::Beds => "beds",
-            Family::Places => "places",
-            Family::Halls => "halls",
-            Family::Plots => "plots",
-        }
-    }
-}
-
-/// Town demand for the planning year, one value per town.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlanDemand {
-    pub year: u32,
-    /// The quantile of the draws used (None when one draw is used).
-    pub quantile: Option<f64>,
-    pub residents: Vec<f64>,
-    pub aged60: Vec<f64>,
-    pub bed_demand: Vec<f64>,
-    pub nursing_bed_demand: Vec<f64>,
-    pub tekun_disabled: Vec<f64>,
-    pub tekun_disabled_willing: Vec<f64>,
-    pub halls_needed: Vec<f64>,
-    pub grave_plots: Vec<f64>,
-    pub eco_plots: Vec<f64>,
-    pub deaths: Vec<f64>,
-    pub cremations: Vec<f64>,
-}
-
-impl PlanDemand {
-    fn build(sim: &Simulation, year: usize, q: Option<f64>, value: impl Fn(usize, Metric) -> f64) -> Self {
-        let n = sim.town_codes.len();
-        let col = |m: Metric| (0..n).map(|t| value(t, m)).collect::<Vec<f64>>();
-        PlanDemand {
-            year: sim.years[year],
-            quantile: q,
-            residents: col(Metric::Residents),
-            aged60: col(Metric::Aged60),
-            bed_demand: col(Metric::BedDemand),
-            nursing_bed_demand: col(Metric::NursingBedDemand),
-            tekun_disabled: col(Metric::TekunDisabled),
-            tekun_disabled_willing: col(Metric::TekunDisabledWilling),
-            halls_needed: col(Metric::HallsNeeded),
-            grave_plots: col(Metric::GravePlotsCum),
-            eco_plots: col(Metric::EcoPlotsCum),
-            deaths: col(Metric::Deaths),
-            cremations: col(Metric::Cremations),
-        }
-    }
-
-    /// Each town's demand at quantile `q` of the draws (town by town: the
-    /// county total of town quantiles is a conservative county figure).
-    pub fn at_quantile(sim: &Simulation, year: usize, q: f64) -> Self {
-        Self::build(sim, year, Some(q), |t, m| sim.town_quantile(year, t, m, q))
-    }
-
-    /// The demand of one draw (for `--stability`).
-    pub fn of_draw(sim: &Simulation, year: usize, draw: usize) -> Self {
-        Self::build(sim, year, None, |t, m| sim.values[[draw, year, t, m.index()]] as f64)
-    }
-
-    pub fn total(v: &[f64]) -> f64 {
-        v.iter().sum()
-    }
-}
 
 /// Settings of a plan run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlanOptions {
-    /// Yuan per person-minute of travel per year; None = the scenario's.
+    /// Plan one period ending in this year instead of the scenario's periods.
+    pub year: Option<u32>,
+    /// Quantile of each town's demand (None: the scenario's `[plan] quantile`).
+    pub quantile: Option<f64>,
+    /// Yuan per person-minute of travel per year (None: the scenario's).
     pub travel_weight: Option<f64>,
     pub solve: SolveOptions,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { travel_weight: None, solve: SolveOptions { mip_rel_gap: 1e-6, ..SolveOptions::default() } }
-    }
-}
-
-/// One site of the plan (existing, expanded or new).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlannedSite {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub name: String,
-    pub town_code: String,
-    pub town_name: String,
-    /// new, expanded or existing.
-    pub status: &'static str,
-    pub beds: f64,
-    pub nursing_beds: f64,
-    pub land_m2: f64,
-    /// All plots, and the eco-burial plots among them.
-    pub plots: f64,
-    pub eco_plots: f64,
-    pub halls: f64,
-    /// Annualised build and land cost, yuan per year.
-    pub cost_yuan_per_year: f64,
-    /// Codes of the towns whose demand it serves.
-    pub towns_served: Vec<String>,
-}
-
-/// One assignment: part of a town's demand of a family served by a site.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlanAssignment {
-    pub family: Family,
-    pub town_code: String,
-    pub town_name: String,
-    pub site_id: String,
-    pub amount: f64,
-    pub minutes: f64,
-}
-
-/// A norm or demand that the plan cannot meet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Shortfall {
-    pub norm: String,
-    pub meaning: String,
-    pub source: String,
-    pub required: f64,
-    pub achievable: f64,
-    pub shortfall: f64,
-    pub unit: String,
-    /// Where, when the shortfall is local (towns).
-    pub where_: Vec<String>,
-}
-
-/// The second stage of the robust plan (`--robust`): the draws whose demand
-/// the shared sites must serve, and the price of demand left unserved.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recourse {
-    pub draws: Vec<PlanDemand>,
-    /// Simulation draw index of each entry of `draws`.
-    pub draw_ids: Vec<usize>,
-    /// Unmet demand costs this many times the annualised cost of providing
-    /// one unit of the family's capacity (see [`Recourse::penalty`]).
-    pub penalty_factor: f64,
-}
-
-impl Recourse {
-    /// The first `k` draws of `sim` at output year index `year`.
-    pub fn from_simulation(sim: &Simulation, year: usize, k: usize, penalty_factor: f64) -> Self {
-        let k = k.min(sim.draws());
-        Recourse {
-            draws: (0..k).map(|d| PlanDemand::of_draw(sim, year, d)).collect(),
-            draw_ids: (0..k).collect(),
-            penalty_factor,
+        PlanOptions {
+            year: None,
+            quantile: None,
+            travel_weight: None,
+            solve: SolveOptions { mip_rel_gap: 1e-6, ..SolveOptions::default() },
         }
     }
+}
 
-    /// Yuan per year per unit of unmet demand of family `f`: the factor ×
-    /// the annualised cost of one unit of capacity (a bed or place with its
-    /// nursing fit-out, a hall, a plot), at least 1 yuan so unmet demand is
-    /// never free.
-    pub fn penalty(&self, s: &Scenario, f: Family) -> f64 {
-        let c = &s.config.costs;
-        let unit = match f {
-            Family::Beds | Family::Places => c.bed_yuan + c.nursing_bed_extra_yuan,
-            Family::Halls => c.hall_yuan,
-            Family::Plots => c.grave_plot_yuan,
-        };
-        self.penalty_factor * (model::annuity(c.discount_rate, c.lifetime_years) * unit).max(1.0)
+impl PlanOptions {
+    pub fn quantile(&self, s: &Scenario) -> f64 {
+        self.quantile.unwrap_or(s.config.plan.quantile)
+    }
+
+    pub fn horizon(&self, s: &Scenario) -> Horizon {
+        Horizon::from_scenario(s, self.year)
+    }
+
+    fn travel_weight(&self, s: &Scenario) -> f64 {
+        self.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute)
     }
 }
 
-/// Unmet demand of one family across the robust plan's draws.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnmetDemand {
-    pub family: Family,
-    pub penalty_yuan_per_unit: f64,
-    /// Mean over the draws of the county's unmet demand (units of the family).
-    pub expected: f64,
-    /// The largest, and the simulation draw it occurs in.
-    pub worst: f64,
-    pub worst_draw: usize,
-    /// Draws with any unmet demand.
-    pub draws_short: usize,
+/// The scenario to simulate for a plan: its target years and every
+/// period's last year, whose demand the period plans for.
+pub fn simulation_scenario(s: &Scenario, opts: &PlanOptions) -> Scenario {
+    let mut sim = s.clone();
+    let years = &mut sim.config.meta.target_years;
+    years.extend(opts.horizon(s).end_years());
+    years.sort_unstable();
+    years.dedup();
+    sim
 }
 
-/// What the robust plan leaves unserved.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RobustReport {
-    pub draws: usize,
-    pub penalty_factor: f64,
-    /// Mean penalty over the draws, yuan per year (in the objective).
-    pub unmet_cost_yuan_per_year: f64,
-    pub families: Vec<UnmetDemand>,
+fn year_index(sim: &Simulation, year: u32) -> Result<usize, PlanError> {
+    sim.year_index(year).ok_or(PlanError::Year { year, years: sim.years.clone() })
 }
 
-/// The result of a plan run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Plan {
-    pub demand: PlanDemand,
-    /// Only for a robust plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub robust: Option<RobustReport>,
-    pub sites: Vec<PlannedSite>,
-    pub assignments: Vec<PlanAssignment>,
-    /// Empty when every norm holds.
-    pub shortfalls: Vec<Shortfall>,
-    pub build_cost_yuan_per_year: f64,
-    pub travel_cost_yuan_per_year: f64,
-    pub objective: f64,
-    pub status: crate::solver::SolveStatus,
-    /// Relative MIP gap of the plan (0 when proven optimal): how far its cost
-    /// may be above the best possible.
-    pub gap: f64,
-    /// HiGHS solves: one per block, two more per block that misses a norm.
-    pub solves: usize,
-    /// Independent blocks the model falls into ([`crate::solver::blocks`]).
-    pub blocks: usize,
-    pub variables: usize,
-    pub constraints: usize,
+/// Each period's demand, at a quantile or of one draw.
+fn demands(sim: &Simulation, h: &Horizon, of: impl Fn(usize) -> PlanDemand) -> Result<Vec<PlanDemand>, PlanError> {
+    h.end_years().into_iter().map(|y| year_index(sim, y).map(&of)).collect()
 }
 
-impl Plan {
-    pub fn feasible(&self) -> bool {
-        self.shortfalls.is_empty()
+fn solve_with(
+    s: &Scenario,
+    h: &Horizon,
+    demand: &[PlanDemand],
+    decisions: Decisions,
+    rc: Option<&Recourse>,
+    opts: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let inp = Inputs { s, horizon: h, demand, decisions, travel_weight: opts.travel_weight(s), recourse: rc };
+    let solved = solve::solve(&inp, &opts.solve)?;
+    Ok(result::read(s, h, demand, rc, solved))
+}
+
+/// Plan on a scenario's simulation: each period's demand at the quantile.
+pub fn plan(s: &Scenario, sim: &Simulation, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    let h = opts.horizon(s);
+    let q = opts.quantile(s);
+    let demand = demands(sim, &h, |y| PlanDemand::at_quantile(sim, y, q))?;
+    solve_with(s, &h, &demand, Decisions::All, None, opts)
+}
+
+/// The plan on given demand (tests, and callers with their own demand).
+pub fn plan_on(s: &Scenario, h: &Horizon, demand: &[PlanDemand], opts: &PlanOptions) -> Result<Plan, PlanError> {
+    solve_with(s, h, demand, Decisions::All, None, opts)
+}
+
+/// The two-stage stochastic plan (sample average approximation) for one
+/// period: the norms hold on the quantile demand; sites and sizes are shared
+/// by every draw of `rc`; each draw assigns its own demand and pays the
+/// penalty for what it cannot serve.
+pub fn plan_robust(
+    s: &Scenario,
+    h: &Horizon,
+    demand: &[PlanDemand],
+    rc: &Recourse,
+    opts: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    solve_with(s, h, demand, Decisions::All, Some(rc), opts)
+}
+
+/// Today's stock against the norms: the model with no decisions, its
+/// existing facilities used as well as they can be for the demand of `year`
+/// (the base year: today; a target year: what the norms will ask of it).
+/// A norm set for a later year is measured as if it held already.
+pub fn today(s: &Scenario, sim: &Simulation, year: u32, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    let first = norms::default_year(s);
+    let mut s = s.clone();
+    for n in s.config.norms.0.values_mut() {
+        if n.value_at(year, first).is_none() {
+            n.year = Some(year);
+        }
     }
-
-    /// Ids of the candidates the plan opens (new or expanded).
-    pub fn opened(&self) -> Vec<&str> {
-        self.sites.iter().filter(|s| s.status != "existing").map(|s| s.id.as_str()).collect()
-    }
+    let s = &s;
+    let base = s.config.meta.base_year;
+    let span = YearSpan { from: year.min(base + 1).max(base), to: year };
+    let h = Horizon::new(base, vec![span], s.config.costs.discount_rate, s.config.costs.lifetime_years);
+    let y = year_index(sim, year)?;
+    let demand = vec![PlanDemand::at_quantile(sim, y, 0.5)];
+    solve_with(s, &h, &demand, Decisions::None, None, opts)
 }
 
-/// Plan on a scenario's simulation: demand at `year` and quantile `q`.
-pub fn plan(s: &Scenario, sim: &Simulation, year: u32, q: f64, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    let y = sim.year_index(year).ok_or(PlanError::Year { year, years: sim.years.clone() })?;
-    solve_plan(s, &PlanDemand::at_quantile(sim, y, q), opts)
-}
-
-/// Share of draws in which each candidate opens, from plans solved for
-/// individual draws (`--stability`). Draws run in parallel, one HiGHS
+/// How often each candidate is built over plans solved for single draws
+/// (`--stability`), and in which period. Draws run in parallel, one HiGHS
 /// thread each; the result does not depend on the thread count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stability {
     pub draws: usize,
-    /// (candidate id, share of draws in which it opens), in candidate order.
-    pub open_share: Vec<(String, f64)>,
+    pub periods: Vec<String>,
+    /// (candidate id, share of draws building it, share by period), in
+    /// candidate order.
+    pub built: Vec<(String, f64, Vec<f64>)>,
     /// Draws whose plan could not meet every norm.
     pub infeasible_draws: usize,
 }
 
-/// Solve the plan for the first `n` draws of `sim` at `year`.
-pub fn stability(
-    s: &Scenario,
-    sim: &Simulation,
-    year: u32,
-    n: usize,
-    opts: &PlanOptions,
-) -> Result<Stability, PlanError> {
+/// Solve the plan for the first `n` draws of `sim`.
+pub fn stability(s: &Scenario, sim: &Simulation, n: usize, opts: &PlanOptions) -> Result<Stability, PlanError> {
     use rayon::prelude::*;
-    let y = sim.year_index(year).ok_or(PlanError::Year { year, years: sim.years.clone() })?;
+    let h = opts.horizon(s);
     let n = n.min(sim.draws());
     let one = PlanOptions { solve: SolveOptions { threads: 1, ..opts.solve }, ..*opts };
     let plans: Vec<Plan> = (0..n)
         .into_par_iter()
-        .map(|d| solve_plan(s, &PlanDemand::of_draw(sim, y, d), &one))
+        .map(|d| {
+            let demand = demands(sim, &h, |y| PlanDemand::of_draw(sim, y, d))?;
+            solve_with(s, &h, &demand, Decisions::All, None, &one)
+        })
         .collect::<Result<_, _>>()?;
-    let open_share = s
+    let share = |k: usize| if n > 0 { k as f64 / n as f64 } else { 0.0 };
+    let built = s
         .candidates
         .iter()
         .map(|c| {
-            let k = plans.iter().filter(|p| p.opened().contains(&c.id.as_str())).count();
-            (c.id.clone(), if n > 0 { k as f64 / n as f64 } else { 0.0 })
+            let by_period: Vec<f64> = h
+                .periods
+                .iter()
+                .map(|p| {
+                    share(plans.iter().filter(|pl| pl.built().any(|(id, per)| id == c.id && per == p.label)).count())
+                })
+                .collect();
+            (c.id.clone(), by_period.iter().sum(), by_period)
         })
         .collect();
-    Ok(Stability { draws: n, open_share, infeasible_draws: plans.iter().filter(|p| !p.feasible()).count() })
+    Ok(Stability {
+        draws: n,
+        periods: h.periods.iter().map(|p| p.label.clone()).collect(),
+        built,
+        infeasible_draws: plans.iter().filter(|p| !p.feasible()).count(),
+    })
 }

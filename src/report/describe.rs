@@ -3,9 +3,7 @@
 //! the norms ask for in the plan's first target year (central projection).
 
 use crate::demand::{simulate, SimOptions};
-use crate::plan::capacity::{existing, totals};
-use crate::plan::compliance::{evaluate, ComplianceRow, DemandTotals};
-use crate::plan::travel::TravelTimes;
+use crate::plan::{today, ComplianceRow, PlanDemand, PlanError, PlanOptions};
 use crate::scenario::{FacilityType, Scenario, TownClass, TownKind};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -33,7 +31,18 @@ pub struct Description {
     pub today: Vec<ComplianceRow>,
     pub target_year: u32,
     pub target: Vec<ComplianceRow>,
-    pub target_demand: DemandTotals,
+    pub target_demand: TargetDemand,
+    /// The plan's registered (户籍) persons aged 60+ in the base year, and the
+    /// census residents aged 60+, where the plan gives the former.
+    pub registered_aged60: Option<(u64, f64)>,
+}
+
+/// County demand in the first target year (central projection).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TargetDemand {
+    pub residents: f64,
+    pub aged60: f64,
+    pub bed_demand: f64,
 }
 
 /// Existing stock of one facility type.
@@ -51,16 +60,25 @@ pub struct FacilityLine {
 }
 
 /// Summarise a validated scenario. Runs the central (deterministic)
-/// projection to the first target year.
-pub fn describe(s: &Scenario) -> Description {
+/// projection, and evaluates every norm on today's stock (used as well as it
+/// can be, by the planning model with no decisions) for the base year and
+/// the first target year.
+pub fn describe(s: &Scenario) -> Result<Description, PlanError> {
     let sim = simulate(s, &SimOptions { deterministic: true, progress: false, ..SimOptions::from_scenario(s) });
-    let tt = TravelTimes::from_scenario(s);
-    let capacity = totals(s, &tt, &existing(s));
-    let today_demand = DemandTotals::from_simulation(&sim, 0, 0.5);
     // Output years are the base year then the target years; the first
     // target year is the plan's horizon (2025 for the 14th Five-Year plans).
     let target_idx = if sim.years.len() > 1 { 1 } else { 0 };
-    let target_demand = DemandTotals::from_simulation(&sim, target_idx, 0.5);
+    let opts = PlanOptions::default();
+    let now = today(s, &sim, sim.years[0], &opts)?;
+    let then = today(s, &sim, sim.years[target_idx], &opts)?;
+    let d = &then.demand[0];
+    let target_demand = TargetDemand {
+        residents: PlanDemand::total(&d.residents),
+        aged60: PlanDemand::total(&d.aged60),
+        bed_demand: PlanDemand::total(&d.bed_demand),
+    };
+    let today_demand = &now.demand[0];
+    let residents_today = PlanDemand::total(&today_demand.residents);
     let count_kind = |k: TownKind| s.towns.iter().filter(|t| t.kind == k).count();
     let facilities = FacilityType::ALL
         .iter()
@@ -80,7 +98,7 @@ pub fn describe(s: &Scenario) -> Description {
         })
         .collect();
     let m = &s.config.meta;
-    Description {
+    Ok(Description {
         county: m.name.clone(),
         county_pinyin: m.name_pinyin.clone(),
         province: m.province.clone(),
@@ -93,18 +111,19 @@ pub fn describe(s: &Scenario) -> Description {
         residents_2020: s.residents_2020(),
         residents_derived_towns: s.towns.iter().filter(|t| t.residents_derived).count(),
         towns_without_coordinates: s.towns.iter().filter(|t| t.lat.is_none()).count(),
-        aged60_share_2020: if today_demand.residents > 0.0 {
-            today_demand.aged60 / today_demand.residents
+        aged60_share_2020: if residents_today > 0.0 {
+            PlanDemand::total(&today_demand.aged60) / residents_today
         } else {
             0.0
         },
         facilities,
         today_year: sim.years[0],
-        today: evaluate(&s.config.norms, &today_demand, &capacity),
+        today: now.compliance.into_iter().filter(|r| !r.demand_row).collect(),
         target_year: sim.years[target_idx],
-        target: evaluate(&s.config.norms, &target_demand, &capacity),
+        target: then.compliance.into_iter().filter(|r| !r.demand_row).collect(),
         target_demand,
-    }
+        registered_aged60: s.config.population.registered_aged60_2020.zip(s.resident_aged60_2020()),
+    })
 }
 
 fn fmt_num(v: f64) -> String {
@@ -183,6 +202,14 @@ pub fn render(d: &Description) -> String {
             d.towns_without_coordinates
         );
     }
+    if let Some((reg, res)) = d.registered_aged60 {
+        let _ = writeln!(
+            o,
+            "  registered (户籍) 60+ in the plan: {}; census residents 60+: {} (norms with base = \"registered\" count the former, scaled by the projection)",
+            group(reg as i64),
+            group(res.round() as i64)
+        );
+    }
     let _ = writeln!(o, "\nexisting facilities:");
     for f in &d.facilities {
         let mut parts = vec![format!("{} × {} ({})", f.count, f.kind, f.zh)];
@@ -200,7 +227,11 @@ pub fn render(d: &Description) -> String {
         }
         let _ = writeln!(o, "  {}", parts.join(", "));
     }
-    let _ = writeln!(o, "\nnorms against existing facilities, {} (census base):", d.today_year);
+    let _ = writeln!(
+        o,
+        "\nnorms against existing facilities, {} (census base; stock used as well as it can be):",
+        d.today_year
+    );
     compliance_table(&mut o, &d.today);
     let _ = writeln!(
         o,

@@ -1,81 +1,20 @@
-//! Outputs of `civplan plan`: sites.csv, assignments.csv, compliance.csv and
-//! plan.json (everything, with solver statistics, the seed and the resolved
-//! parameters), plus the short table printed for the planner.
+//! Outputs of `civplan plan`: `sites.csv` (every site and what happens to
+//! it), `projects.csv` (the 建设项目表), `periods.csv`, `compliance.csv`,
+//! `assignments.csv`, `plan.json` (everything, with solver statistics and
+//! the manifest), `stability.csv` and `robust.csv` when asked for, and the
+//! terminal summary. Every figure comes from the solved plan's compliance
+//! rows and decisions, so the files cannot disagree.
 
 use super::atomic::OutputDir;
 use super::manifest::Manifest;
-use crate::plan::capacity::{totals, Provision};
-use crate::plan::compliance::{evaluate, site_nursing_row, street_land_row, ComplianceRow, DemandTotals};
-use crate::plan::travel::TravelTimes;
-use crate::plan::{Plan, PlanDemand, Stability};
-use crate::scenario::{FacilityType, Scenario, TownKind};
+use crate::plan::result::{Built, Change};
+use crate::plan::{Action, ComplianceRow, Plan, Stability};
+use crate::scenario::{Facility, Scenario};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
-
-/// Norm-by-norm compliance of the plan (existing + planned facilities).
-pub fn compliance(s: &Scenario, p: &Plan) -> Vec<ComplianceRow> {
-    let d = &p.demand;
-    let t = PlanDemand::total;
-    let deaths = t(&d.deaths);
-    let demand = DemandTotals {
-        residents: t(&d.residents),
-        aged60: t(&d.aged60),
-        bed_demand: t(&d.bed_demand),
-        tekun_disabled: t(&d.tekun_disabled),
-        tekun_disabled_willing: t(&d.tekun_disabled_willing),
-        halls_needed: t(&d.halls_needed),
-        eco_plots: t(&d.eco_plots),
-        grave_plots: t(&d.grave_plots),
-        cremation_rate: if deaths > 0.0 { t(&d.cremations) / deaths } else { 0.0 },
-    };
-    let mut prov = crate::plan::capacity::existing(s);
-    for site in p.sites.iter().filter(|x| x.status != "existing") {
-        let cand = s.candidates.iter().find(|c| c.id == site.id);
-        let kind = cand.map(|c| c.kind).unwrap_or(FacilityType::CareInstitution);
-        prov.push(Provision {
-            kind,
-            town: s.town_index(&site.town_code),
-            // An expansion adds capacity, not a facility.
-            count: if cand.is_some_and(|c| c.expands.is_some()) { 0.0 } else { 1.0 },
-            beds: site.beds,
-            nursing_beds: site.nursing_beds,
-            government: false,
-            land_m2: site.land_m2,
-            grave_plots: site.plots - site.eco_plots,
-            eco_plots: site.eco_plots,
-            halls: site.halls,
-        });
-    }
-    let tt = TravelTimes::from_scenario(s);
-    let round = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
-    let norms = &s.config.norms;
-    let mut rows = evaluate(norms, &demand, &totals(s, &tt, &prov));
-    if let Some(n) = norms.elderly_land_m2_per_resident.as_ref().filter(|n| n.per_street) {
-        for (t, town) in s.towns.iter().enumerate().filter(|(_, t)| t.kind == TownKind::Street) {
-            let land: f64 =
-                prov.iter().filter(|p| p.town == Some(t) && p.kind.is_elderly_land()).map(|p| p.land_m2).sum();
-            rows.push(street_land_row(n, &town.name, d.residents[t], land));
-        }
-    }
-    if let Some(n) = norms.nursing_bed_min_share.as_ref().filter(|n| n.per_site) {
-        for site in p.sites.iter().filter(|x| x.status != "existing" && x.beds > 0.0) {
-            let kind = s.candidates.iter().find(|c| c.id == site.id).map(|c| c.kind);
-            if matches!(kind, Some(FacilityType::ElderlyCentre | FacilityType::CareInstitution)) {
-                rows.push(site_nursing_row(n, &site.id, site.beds, site.nursing_beds));
-            }
-        }
-    }
-    rows.into_iter()
-        .map(|mut r| {
-            r.required = round(r.required);
-            r.planned = round(r.planned);
-            r.slack = round(r.slack);
-            r
-        })
-        .collect()
-}
 
 fn csv_of<T: Serialize>(rows: &[T]) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -85,23 +24,326 @@ fn csv_of<T: Serialize>(rows: &[T]) -> io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-#[derive(Serialize)]
-struct SiteRow<'a> {
-    id: &'a str,
+/// One line of sites.csv.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteRow {
+    pub id: String,
     #[serde(rename = "type")]
-    kind: &'a str,
-    name: &'a str,
+    pub kind: &'static str,
+    pub name: String,
+    pub town_code: String,
+    pub town_name: String,
+    pub action: &'static str,
+    pub period: String,
+    pub option_group: String,
+    pub beds: f64,
+    pub nursing_beds: f64,
+    pub places: f64,
+    pub halls: f64,
+    pub plots: f64,
+    pub eco_plots: f64,
+    pub land_m2: f64,
+    pub converted_beds: f64,
+    pub transferred_beds: f64,
+    pub closed_units: f64,
+    pub capital_wan: f64,
+    pub cost_yuan_per_year: f64,
+    pub towns_served: String,
+}
+
+/// Towns each site serves (any period, any family).
+fn served_by(p: &Plan) -> BTreeMap<&str, Vec<&str>> {
+    let mut m: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for a in &p.assignments {
+        let v = m.entry(a.site_id.as_str()).or_default();
+        if !v.contains(&a.town_code.as_str()) {
+            v.push(&a.town_code);
+        }
+    }
+    m
+}
+
+/// Every existing facility (with what happens to it) and every build.
+pub fn site_rows(s: &Scenario, p: &Plan) -> Vec<SiteRow> {
+    let served = served_by(p);
+    let towns = |id: &str| served.get(id).map(|v| v.join(";")).unwrap_or_default();
+    let mut out = Vec::new();
+    for f in &s.facilities {
+        let mine: Vec<&Change> = p.changes.iter().filter(|c| c.id == f.id).collect();
+        let amount = |a: Action| mine.iter().filter(|c| c.action == a).map(|c| c.amount).sum::<f64>();
+        let action = [Action::Close, Action::Convert, Action::Transfer]
+            .into_iter()
+            .find(|a| mine.iter().any(|c| c.action == *a))
+            .unwrap_or(Action::Keep);
+        let (town_code, town_name) = town(s, f);
+        let places = if f.kind == crate::scenario::FacilityType::DisabledCareCentre { f.beds } else { 0.0 };
+        out.push(SiteRow {
+            id: f.id.clone(),
+            kind: f.kind.key(),
+            name: f.name.clone(),
+            town_code,
+            town_name,
+            action: action.key(),
+            period: mine.iter().find(|c| c.action == action).map(|c| c.period.clone()).unwrap_or_default(),
+            option_group: String::new(),
+            beds: f.beds,
+            nursing_beds: f.nursing_beds,
+            places,
+            halls: f.halls,
+            plots: f.grave_plots + f.eco_plots,
+            eco_plots: f.eco_plots,
+            land_m2: f.land_m2,
+            converted_beds: amount(Action::Convert),
+            transferred_beds: amount(Action::Transfer),
+            closed_units: amount(Action::Close),
+            capital_wan: mine.iter().map(|c| c.capital_wan).sum(),
+            cost_yuan_per_year: 0.0,
+            towns_served: towns(&f.id),
+        });
+    }
+    for b in &p.builds {
+        out.push(SiteRow {
+            id: b.id.clone(),
+            kind: b.kind.key(),
+            name: b.name.clone(),
+            town_code: b.town_code.clone(),
+            town_name: b.town_name.clone(),
+            action: b.action.key(),
+            period: b.period.clone(),
+            option_group: b.option_group.clone(),
+            beds: b.beds,
+            nursing_beds: b.nursing_beds,
+            places: b.places,
+            halls: b.halls,
+            plots: b.plots,
+            eco_plots: b.eco_plots,
+            land_m2: b.land_m2,
+            converted_beds: 0.0,
+            transferred_beds: 0.0,
+            closed_units: 0.0,
+            capital_wan: b.capital_wan,
+            cost_yuan_per_year: b.cost_yuan_per_year,
+            towns_served: towns(&b.id),
+        });
+    }
+    out
+}
+
+fn town(s: &Scenario, f: &Facility) -> (String, String) {
+    f.town_code
+        .as_deref()
+        .and_then(|c| s.town_index(c))
+        .map(|t| (s.towns[t].code.clone(), s.towns[t].name.clone()))
+        .unwrap_or_default()
+}
+
+/// One line of the 建设项目表.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub no: usize,
+    pub project: String,
+    pub nature: &'static str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub site_id: String,
+    pub town: String,
+    pub beds: f64,
+    pub nursing_beds: f64,
+    pub places: f64,
+    pub halls: f64,
+    pub plots: f64,
+    pub eco_plots: f64,
+    pub land_m2: f64,
+    pub converted_beds: f64,
+    pub transferred_beds: f64,
+    pub closed_units: f64,
+    pub capital_wan: f64,
+    pub period: String,
+    pub funding: String,
+    pub plan_investment_wan: Option<f64>,
+}
+
+/// The two header rows of projects.csv: Chinese, then the English keys.
+pub const PROJECT_HEADERS: [(&str, &str); 20] = [
+    ("序号", "no"),
+    ("项目名称", "project"),
+    ("建设性质", "nature"),
+    ("设施类型", "type"),
+    ("选址编号", "site_id"),
+    ("所在镇街", "town"),
+    ("床位(张)", "beds"),
+    ("护理型床位(张)", "nursing_beds"),
+    ("集中照护床位(张)", "places"),
+    ("治丧厅(个)", "halls"),
+    ("墓位(个)", "plots"),
+    ("生态墓位(个)", "eco_plots"),
+    ("用地(平方米)", "land_m2"),
+    ("改造床位(张)", "converted_beds"),
+    ("移交床位(张)", "transferred_beds"),
+    ("撤并(所)", "closed_units"),
+    ("总投资(万元)", "capital_wan"),
+    ("建设年限", "period"),
+    ("资金来源", "funding"),
+    ("规划所列投资(万元)", "plan_investment_wan"),
+];
+
+/// One row per project and decision, by period, builds before decisions on
+/// existing stock.
+pub fn project_rows(s: &Scenario, p: &Plan) -> Vec<ProjectRow> {
+    let period_no = |label: &str| p.horizon.periods.iter().position(|x| x.label == label).unwrap_or(usize::MAX);
+    let from_build = |b: &Built| ProjectRow {
+        no: 0,
+        project: b.name.clone(),
+        nature: b.action.zh(),
+        kind: b.kind.zh(),
+        site_id: b.id.clone(),
+        town: b.town_name.clone(),
+        beds: b.beds,
+        nursing_beds: b.nursing_beds,
+        places: b.places,
+        halls: b.halls,
+        plots: b.plots,
+        eco_plots: b.eco_plots,
+        land_m2: b.land_m2,
+        converted_beds: 0.0,
+        transferred_beds: 0.0,
+        closed_units: 0.0,
+        capital_wan: b.capital_wan,
+        period: b.period.clone(),
+        funding: b.funding.clone(),
+        plan_investment_wan: b.plan_investment_wan,
+    };
+    let from_change = |c: &Change| {
+        let amount = |a: Action| if c.action == a { c.amount } else { 0.0 };
+        let what = match c.action {
+            Action::Convert => "护理型床位改造",
+            Action::Transfer => "公建民营",
+            _ => "撤并",
+        };
+        ProjectRow {
+            no: 0,
+            project: format!("{} {what}", c.name),
+            nature: c.action.zh(),
+            kind: c.kind.zh(),
+            site_id: c.id.clone(),
+            town: c.town_name.clone(),
+            beds: 0.0,
+            nursing_beds: 0.0,
+            places: 0.0,
+            halls: 0.0,
+            plots: 0.0,
+            eco_plots: 0.0,
+            land_m2: 0.0,
+            converted_beds: amount(Action::Convert),
+            transferred_beds: amount(Action::Transfer),
+            closed_units: amount(Action::Close),
+            capital_wan: c.capital_wan,
+            period: c.period.clone(),
+            funding: String::new(),
+            plan_investment_wan: None,
+        }
+    };
+    let _ = s;
+    let mut rows: Vec<(usize, usize, ProjectRow)> = p
+        .builds
+        .iter()
+        .map(|b| (period_no(&b.period), 0, from_build(b)))
+        .chain(p.changes.iter().map(|c| (period_no(&c.period), 1, from_change(c))))
+        .collect();
+    rows.sort_by_key(|r| (r.0, r.1));
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (_, _, mut r))| {
+            r.no = i + 1;
+            r
+        })
+        .collect()
+}
+
+fn projects_csv(rows: &[ProjectRow]) -> io::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    w.write_record(PROJECT_HEADERS.iter().map(|h| h.0)).map_err(io::Error::other)?;
+    w.write_record(PROJECT_HEADERS.iter().map(|h| h.1)).map_err(io::Error::other)?;
+    for r in rows {
+        w.serialize(r).map_err(io::Error::other)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// periods.csv: one row per period, with one met/short column per norm.
+fn periods_csv(p: &Plan) -> io::Result<Vec<u8>> {
+    let mut keys: Vec<&str> = Vec::new();
+    for r in p.compliance.iter().filter(|r| !r.demand_row) {
+        if !keys.contains(&r.norm.as_str()) {
+            keys.push(&r.norm);
+        }
+    }
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut head: Vec<String> = [
+        "period",
+        "start_year",
+        "end_year",
+        "capital_wan",
+        "budget_wan",
+        "beds",
+        "nursing_beds",
+        "nursing_share",
+        "places",
+        "halls",
+        "plots",
+        "eco_plots",
+        "land_m2",
+        "norms_met",
+        "norms_short",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    head.extend(keys.iter().map(|k| k.to_string()));
+    w.write_record(&head).map_err(io::Error::other)?;
+    for x in &p.periods {
+        let mut rec = vec![
+            x.period.clone(),
+            x.start_year.to_string(),
+            x.end_year.to_string(),
+            x.capital_wan.to_string(),
+            x.budget_wan.map(|b| b.to_string()).unwrap_or_default(),
+            x.beds.to_string(),
+            x.nursing_beds.to_string(),
+            x.nursing_share.to_string(),
+            x.places.to_string(),
+            x.halls.to_string(),
+            x.plots.to_string(),
+            x.eco_plots.to_string(),
+            x.land_m2.to_string(),
+            x.norms_met.len().to_string(),
+            x.norms_short.len().to_string(),
+        ];
+        for k in &keys {
+            let v = if x.norms_short.iter().any(|n| n == k) {
+                "short"
+            } else if x.norms_met.iter().any(|n| n == k) {
+                "met"
+            } else {
+                ""
+            };
+            rec.push(v.to_string());
+        }
+        w.write_record(&rec).map_err(io::Error::other)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+#[derive(Serialize)]
+struct AssignmentRow<'a> {
+    period: &'a str,
+    family: &'static str,
     town_code: &'a str,
     town_name: &'a str,
-    status: &'a str,
-    beds: f64,
-    nursing_beds: f64,
-    land_m2: f64,
-    plots: f64,
-    eco_plots: f64,
-    halls: f64,
-    cost_yuan_per_year: f64,
-    towns_served: String,
+    site_id: &'a str,
+    amount: f64,
+    /// Empty when the distance is unknown (a town without coordinates).
+    minutes: Option<f64>,
 }
 
 /// The whole plan as one JSON document.
@@ -109,42 +351,38 @@ struct SiteRow<'a> {
 struct PlanJson<'a> {
     manifest: &'a Manifest,
     feasible: bool,
+    shortfalls: Vec<&'a ComplianceRow>,
     plan: &'a Plan,
-    compliance: &'a [ComplianceRow],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stability: Option<&'a Stability>,
 }
 
 /// Write the plan into `dir` atomically (simulate's files are kept).
 pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option<&Stability>) -> io::Result<PathBuf> {
-    let rows = compliance(s, p);
-    let out = OutputDir::create(dir)?;
-    let sites: Vec<SiteRow> = p
-        .sites
+    let mut out = OutputDir::create(dir)?;
+    out.write("sites.csv", csv_of(&site_rows(s, p))?)?;
+    out.write("projects.csv", projects_csv(&project_rows(s, p))?)?;
+    out.write("periods.csv", periods_csv(p)?)?;
+    out.write("compliance.csv", csv_of(&p.compliance)?)?;
+    let assignments: Vec<AssignmentRow> = p
+        .assignments
         .iter()
-        .map(|x| SiteRow {
-            id: &x.id,
-            kind: x.kind,
-            name: &x.name,
-            town_code: &x.town_code,
-            town_name: &x.town_name,
-            status: x.status,
-            beds: x.beds,
-            nursing_beds: x.nursing_beds,
-            land_m2: x.land_m2,
-            plots: x.plots,
-            eco_plots: x.eco_plots,
-            halls: x.halls,
-            cost_yuan_per_year: x.cost_yuan_per_year,
-            towns_served: x.towns_served.join(";"),
+        .map(|a| AssignmentRow {
+            period: &a.period,
+            family: a.family.key(),
+            town_code: &a.town_code,
+            town_name: &a.town_name,
+            site_id: &a.site_id,
+            amount: a.amount,
+            minutes: a.minutes,
         })
         .collect();
-    out.write("sites.csv", csv_of(&sites)?)?;
-    out.write("assignments.csv", csv_of(&p.assignments)?)?;
-    out.write("compliance.csv", csv_of(&rows)?)?;
-    let json = PlanJson { manifest, feasible: p.feasible(), plan: p, compliance: &rows };
+    out.write("assignments.csv", csv_of(&assignments)?)?;
+    let json =
+        PlanJson { manifest, feasible: p.feasible(), shortfalls: p.shortfalls().collect(), plan: p, stability: st };
     let mut text = serde_json::to_string_pretty(&json).map_err(io::Error::other)?;
     text.push('\n');
     out.write("plan.json", text)?;
-    let mut out = out;
     match &p.robust {
         Some(r) => {
             let mut text =
@@ -168,9 +406,17 @@ pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option
     }
     match st {
         Some(st) => {
-            let mut text = String::from("candidate_id,open_share,draws\n");
-            for (id, v) in &st.open_share {
-                let _ = writeln!(text, "{id},{v:.6},{}", st.draws);
+            let mut text = String::from("candidate_id,built_share");
+            for label in &st.periods {
+                let _ = write!(text, ",share_{label}");
+            }
+            text.push_str(",draws\n");
+            for (id, v, by) in &st.built {
+                let _ = write!(text, "{id},{v:.6}");
+                for x in by {
+                    let _ = write!(text, ",{x:.6}");
+                }
+                let _ = writeln!(text, ",{}", st.draws);
             }
             out.write("stability.csv", text)?;
         }
@@ -180,55 +426,108 @@ pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option
     out.commit(true)
 }
 
-/// The short table for the terminal.
+fn fmt_gap(gap: f64) -> String {
+    match gap * 100.0 {
+        g if g <= 0.0 => String::new(),
+        g if g < 0.01 => ", within 0.01 % of the best possible cost".to_string(),
+        g => format!(", within {g:.2} % of the best possible cost"),
+    }
+}
+
+/// The programme for the terminal, period by period.
 pub fn summary(s: &Scenario, p: &Plan) -> String {
     let mut o = String::new();
-    let q = p.demand.quantile.map(|q| format!(", demand at p{:.0}", q * 100.0)).unwrap_or_default();
+    let q = p.quantile.map(|q| format!(", demand at p{:.0}", q * 100.0)).unwrap_or_default();
+    let periods: Vec<&str> = p.horizon.periods.iter().map(|x| x.label.as_str()).collect();
     let _ = writeln!(
         o,
-        "{} plan for {}{q}: {}{} ({} independent block(s), {} solve(s))",
+        "{} plan for {}{q}: {}{} ({} block(s), {} solve(s))",
         s.config.meta.name,
-        p.demand.year,
+        periods.join(", "),
         p.status,
-        match p.gap * 100.0 {
-            g if g <= 0.0 => String::new(),
-            g if g < 0.01 => ", within 0.01 % of the best possible cost".to_string(),
-            g => format!(", within {g:.2} % of the best possible cost"),
-        },
+        fmt_gap(p.gap),
         p.blocks,
         p.solves
     );
     let _ = writeln!(
         o,
-        "cost: {:.0} yuan/year build (annualised) + {:.0} yuan/year travel{}",
-        p.build_cost_yuan_per_year,
-        p.travel_cost_yuan_per_year,
-        if p.robust.is_some() { " (mean over the draws)" } else { "" }
+        "capital {:.0} 万元; present value {:.0} 万元 (capital {:.0}, running {:.0}, travel {:.0}{})",
+        p.capital_wan,
+        p.objective_pv_yuan / 1e4,
+        p.capital_pv_yuan / 1e4,
+        p.operating_pv_yuan / 1e4,
+        p.travel_pv_yuan / 1e4,
+        if p.robust.is_some() { format!(", unmet {:.0}", p.unmet_pv_yuan / 1e4) } else { String::new() }
     );
-    let _ = writeln!(o, "\nsites opened or expanded:");
-    let _ = writeln!(
-        o,
-        "  {:<18} {:<22} {:<10} {:>7} {:>7} {:>9} {:>7} {:>5}",
-        "id", "type", "town", "beds", "nursing", "land m2", "plots", "halls"
-    );
-    for x in p.sites.iter().filter(|x| x.status != "existing") {
+    let stated: Vec<&Built> = p.builds.iter().filter(|b| b.plan_investment_wan.is_some()).collect();
+    if !stated.is_empty() {
+        let plan_total: f64 = stated.iter().filter_map(|b| b.plan_investment_wan).sum();
+        let est: f64 = stated.iter().map(|b| b.estimate_wan).sum();
         let _ = writeln!(
             o,
-            "  {:<18} {:<22} {:<10} {:>7.0} {:>7.0} {:>9.0} {:>7.0} {:>5.0}",
-            x.id, x.kind, x.town_name, x.beds, x.nursing_beds, x.land_m2, x.plots, x.halls
+            "the plan's own investment for the {} projects it prices: {plan_total:.0} 万元 (civplan's unit costs would give {est:.0} 万元)",
+            stated.len()
         );
     }
-    let _ = writeln!(o, "\nnorms:");
-    for r in compliance(s, p) {
+    for (k, period) in p.horizon.periods.iter().enumerate() {
+        let x = &p.periods[k];
+        let budget = x.budget_wan.map(|b| format!(" of a budget of {b:.0}")).unwrap_or_default();
+        let _ = writeln!(o, "\n{} — capital {:.0} 万元{budget}", period.label, x.capital_wan);
+        let builds: Vec<&Built> = p.builds.iter().filter(|b| b.period == period.label).collect();
+        let changes: Vec<&Change> = p.changes.iter().filter(|c| c.period == period.label).collect();
+        if builds.is_empty() && changes.is_empty() {
+            let _ = writeln!(o, "  nothing built or changed");
+        }
+        for b in &builds {
+            let size = match (b.beds, b.halls, b.plots) {
+                (beds, _, _) if beds > 0.0 => format!("{beds:.0} beds ({:.0} nursing)", b.nursing_beds),
+                (_, halls, _) if halls > 0.0 => format!("{halls:.0} halls"),
+                (_, _, plots) => format!("{plots:.0} plots ({:.0} eco)", b.eco_plots),
+            };
+            let _ = writeln!(
+                o,
+                "  {:<6} {:<16} {:<24} {:<8} {size}, {:.0} 万元",
+                b.action.zh(),
+                b.id,
+                b.kind.zh(),
+                b.town_name,
+                b.capital_wan
+            );
+        }
+        for c in &changes {
+            let _ = writeln!(
+                o,
+                "  {:<6} {:<16} {:<24} {:<8} {:.0} {}, {:.0} 万元",
+                c.action.zh(),
+                c.id,
+                c.kind.zh(),
+                c.town_name,
+                c.amount,
+                c.unit,
+                c.capital_wan
+            );
+        }
         let _ = writeln!(
             o,
-            "  {:<30} {:<4} required {:>12.1} planned {:>12.1} {}",
-            r.norm,
-            if r.met { "met" } else { "NOT" },
-            r.required,
-            r.planned,
-            r.unit
+            "  beds {:.0} ({:.1} % nursing), places {:.0}, halls {:.0}, plots {:.0}",
+            x.beds,
+            x.nursing_share * 100.0,
+            x.places,
+            x.halls,
+            x.plots
         );
+        for r in p.compliance.iter().filter(|r| r.period == period.label && !r.demand_row) {
+            let _ = writeln!(
+                o,
+                "  {:<36} {:<4} required {:>12.1} planned {:>12.1} {}{}",
+                r.norm,
+                if r.met { "met" } else { "NOT" },
+                r.required,
+                r.planned,
+                r.unit,
+                if r.where_.is_empty() { String::new() } else { format!(" ({})", r.where_) }
+            );
+        }
     }
     if let Some(r) = &p.robust {
         let _ = writeln!(
@@ -249,19 +548,38 @@ pub fn summary(s: &Scenario, p: &Plan) -> String {
             );
         }
     }
-    if !p.shortfalls.is_empty() {
-        let _ = writeln!(o, "\nINFEASIBLE: these cannot be met with the candidate sites:");
-        for sf in &p.shortfalls {
+    for pl in &p.placements {
+        let _ = writeln!(
+            o,
+            "\nassumed: the existing {} whose towns the plan does not give are in {} (the most populous towns without one)",
+            pl.kind.zh(),
+            pl.towns.join(", ")
+        );
+    }
+    let short: Vec<&ComplianceRow> = p.shortfalls().collect();
+    if !short.is_empty() {
+        let _ = writeln!(o, "\nNOT MET ({} rows): the best the candidates allow:", short.len());
+        for r in short {
+            let cause = r
+                .cause
+                .map(|c| {
+                    format!(
+                        " — {}",
+                        serde_json::to_value(c).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "  {}: {} — short by {:.1} {} (required {:.1}, best possible {:.1}){}",
-                sf.norm,
-                sf.meaning,
-                sf.shortfall,
-                sf.unit,
-                sf.required,
-                sf.achievable,
-                if sf.source.is_empty() { String::new() } else { format!(" [{}]", sf.source) }
+                "  {} {}: {} — short by {:.1} {} (required {:.1}, planned {:.1}){cause}{}",
+                r.period,
+                r.norm,
+                r.meaning,
+                -r.slack,
+                r.unit,
+                r.required,
+                r.planned,
+                if r.source.is_empty() { String::new() } else { format!(" [{}]", r.source) }
             );
         }
     }

@@ -54,7 +54,7 @@ impl Source {
     }
 }
 
-const SECTIONS: &[&str] = &["meta", "files", "population", "demography", "demand", "norms", "costs", "travel"];
+const SECTIONS: &[&str] = &["meta", "files", "population", "demography", "demand", "norms", "costs", "travel", "plan"];
 
 /// Parse scenario.toml into a [`Config`], or the list of problems.
 pub(crate) fn read_config(src: &Source, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -91,6 +91,11 @@ pub(crate) fn read_config(src: &Source, problems: &mut Vec<Problem>) -> Option<C
     let norms = section::<Norms>(src, &root, "norms", problems);
     let costs = section::<Costs>(src, &root, "costs", problems);
     let travel = section::<Travel>(src, &root, "travel", problems);
+    let plan = if root.get_ref().contains_key("plan") {
+        section::<PlanSettings>(src, &root, "plan", problems)
+    } else {
+        Some(PlanSettings::default())
+    };
     if problems.len() > before {
         return None;
     }
@@ -103,6 +108,7 @@ pub(crate) fn read_config(src: &Source, problems: &mut Vec<Problem>) -> Option<C
         norms: norms?,
         costs: costs?,
         travel: travel?,
+        plan: plan?,
     })
 }
 

@@ -39,7 +39,7 @@ pub const FACILITY_COLUMNS: (&[&str], &[&str]) = (
         "operator",
         "source",
     ],
-    &[],
+    &["convertible_beds", "transferable_beds", "close", "close_units", "period"],
 );
 pub const CANDIDATE_COLUMNS: (&[&str], &[&str]) = (
     &[
@@ -56,7 +56,7 @@ pub const CANDIDATE_COLUMNS: (&[&str], &[&str]) = (
         "committed",
         "source",
     ],
-    &[],
+    &["option_group", "sizes", "capital_wan", "period", "funding"],
 );
 pub const TRAVEL_COLUMNS: (&[&str], &[&str]) = (&["from_code", "to_code", "minutes"], &[]);
 pub const MORTALITY_COLUMNS: (&[&str], &[&str]) = (&["age", "qx_male", "qx_female"], &[]);

@@ -35,6 +35,9 @@ pub struct Config {
     pub norms: Norms,
     pub costs: Costs,
     pub travel: Travel,
+    /// Periods, budgets and the demand quantile of `civplan plan`.
+    #[serde(default)]
+    pub plan: PlanSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +120,10 @@ pub struct Population {
     /// Relative tolerance when age_structure counts are checked against towns.
     #[serde(default = "default_tolerance")]
     pub sum_tolerance_share: f64,
+    /// Registered (户籍) persons aged 60+ in the base year, as the plan
+    /// gives them: the base of norms with `base = "registered"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_aged60_2020: Option<u64>,
 }
 
 fn default_tolerance() -> f64 {
@@ -219,43 +226,50 @@ pub struct DemandParams {
     pub public_cemetery_share: Param,
 }
 
-/// The county's norms, each from its plan (or a province default, marked).
-/// Every norm is optional: a plan that is silent leaves it out.
+/// The county's norms, each from its plan (or a province default, marked),
+/// by key. Every norm is optional: a plan that is silent leaves it out. The
+/// keys, their meaning and validation are the planning model's norm registry
+/// (`crate::plan::norms`), one file per norm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Norms {
-    /// Elderly-service land per resident, m².
-    pub elderly_land_m2_per_resident: Option<Norm>,
-    /// Minimum nursing beds / all institutional beds.
-    pub nursing_bed_min_share: Option<Norm>,
-    /// Minimum institutional beds per 1,000 residents aged 60+.
-    pub beds_per_1000_elderly_min: Option<Norm>,
-    /// Minimum total institutional beds in the county.
-    pub total_beds_min: Option<Norm>,
-    /// Centralised places / disabled 特困 persons (of the willing if `basis = "willing"`).
-    pub centralised_care_min_share: Option<Norm>,
-    /// Share of 镇街 with a comprehensive elderly-care centre.
-    pub centre_coverage_min_share: Option<Norm>,
-    /// Minimum number of concentrated care centres for disabled 特困 persons.
-    pub disabled_care_centres_min: Option<Norm>,
-    /// Maximum government-run share of beds.
-    pub government_bed_share_max: Option<Norm>,
-    /// Minimum number of funeral service stations.
-    pub funeral_stations_min: Option<Norm>,
-    /// Minimum number of public-welfare cemeteries (rural + urban).
-    pub public_cemeteries_min: Option<Norm>,
-    /// Minimum eco-burial plots.
-    pub eco_burial_plots_min: Option<Norm>,
-    /// Service radius of community/town tiers, minutes of travel.
-    pub service_radius_min: Option<Norm>,
-    /// Travel limit to a regional centre (disabled-care centre), minutes.
-    pub regional_radius_min: Option<Norm>,
-    /// Travel limit to a funeral service station, minutes.
-    pub funeral_radius_min: Option<Norm>,
-    /// Travel limit to a public cemetery, minutes.
-    pub cemetery_radius_min: Option<Norm>,
-    /// Target cremation rate.
-    pub cremation_rate_min: Option<Norm>,
+#[serde(transparent)]
+pub struct Norms(pub BTreeMap<String, Norm>);
+
+impl Norms {
+    pub fn get(&self, key: &str) -> Option<&Norm> {
+        self.0.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Norm> {
+        self.0.get_mut(key)
+    }
+
+    /// Every norm that is set, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Norm)> {
+        self.0.iter().map(|(k, n)| (k.as_str(), n))
+    }
+}
+
+/// Which disabled 特困 persons the centralised-care norm counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Every disabled 特困 person.
+    #[default]
+    All,
+    /// Only those willing to be cared for centrally (有意愿的).
+    Willing,
+}
+
+/// Which population a per-person norm counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PopulationBase {
+    /// Census residents (常住人口), as projected.
+    #[default]
+    Resident,
+    /// Registered persons (户籍人口): the resident projection scaled by the
+    /// plan's own registered figure for the base year.
+    Registered,
 }
 
 /// One norm: a value and where it comes from.
@@ -272,12 +286,20 @@ pub struct Norm {
     /// The plan is silent and a province-level default applies.
     #[serde(default)]
     pub province_default: bool,
-    /// For centralised care: "all" disabled 特困 persons or the "willing" ones.
+    /// For centralised care: all disabled 特困 persons or the willing ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basis: Option<String>,
-    /// The year the plan sets it for.
+    pub basis: Option<Basis>,
+    /// For per-person norms: resident (default) or registered population.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub base: PopulationBase,
+    /// The year the plan sets `value` for (default: the first target year).
+    /// The norm holds in every period ending in or after its first year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u32>,
+    /// Other years' values (interim targets, or later ones), by year: a
+    /// period uses the value of the latest year at or before its end.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub targets: BTreeMap<String, f64>,
     /// Nursing-bed share only: hold it at every planned site with beds too,
     /// not only county-wide.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -286,6 +308,29 @@ pub struct Norm {
     /// from the land of the facilities located there.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub per_street: bool,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+impl Norm {
+    /// The norm's values by year: `value` at its year (or `default_year`),
+    /// and every entry of `targets` (whose keys parse as years; the loader
+    /// checks them).
+    pub fn schedule(&self, default_year: u32) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = vec![(self.year.unwrap_or(default_year), self.value)];
+        v.extend(self.targets.iter().filter_map(|(y, x)| y.trim().parse().ok().map(|y| (y, *x))));
+        v.sort_by_key(|p| p.0);
+        v.dedup_by_key(|p| p.0);
+        v
+    }
+
+    /// The value that holds in a period ending in `end_year`: that of the
+    /// latest year at or before it; None before the norm's first year.
+    pub fn value_at(&self, end_year: u32, default_year: u32) -> Option<f64> {
+        self.schedule(default_year).into_iter().take_while(|(y, _)| *y <= end_year).last().map(|(_, v)| v)
+    }
 }
 
 /// Build and land costs (yuan); assumptions unless cited.
@@ -300,12 +345,115 @@ pub struct Costs {
     pub grave_plot_yuan: f64,
     pub hall_yuan: f64,
     /// Fixed cost of opening a facility, by facility type.
-    pub fixed_yuan: BTreeMap<String, f64>,
+    pub fixed_yuan: BTreeMap<FacilityType, f64>,
     /// Annualisation: discount rate and life of the asset.
     pub discount_rate: f64,
     pub lifetime_years: f64,
     /// Weight of one person-minute of travel per year, yuan.
     pub travel_yuan_per_person_minute: f64,
+    /// Converting an existing bed into a nursing bed (护理型床位改造).
+    #[serde(default)]
+    pub convert_bed_yuan: f64,
+    /// Handing one government-run bed to social operation (公建民营):
+    /// tendering and contracts.
+    #[serde(default)]
+    pub transfer_bed_yuan: f64,
+    /// Closing or merging one existing facility (撤并): moving its residents.
+    #[serde(default)]
+    pub close_facility_yuan: f64,
+    /// Yearly running costs (optional): what closing saves and deferring a
+    /// build postpones.
+    #[serde(default)]
+    pub operating: OperatingCosts,
+}
+
+/// Yearly running costs of facilities, yuan per year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct OperatingCosts {
+    /// Per bed or centralised-care place.
+    pub bed_yuan_per_year: f64,
+    pub hall_yuan_per_year: f64,
+    pub plot_yuan_per_year: f64,
+    /// Per facility, by type (staff, utilities that do not scale with size).
+    pub facility_yuan_per_year: BTreeMap<FacilityType, f64>,
+}
+
+/// `[plan]`: how `civplan plan` splits the horizon and spends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlanSettings {
+    /// Planning periods as `"2021-2025"`, consecutive from the year after the
+    /// base year. Empty: one period ending at each target year.
+    pub periods: Vec<YearSpan>,
+    /// Quantile of each town's demand across draws that the plan must serve.
+    pub quantile: f64,
+    /// Capital that may be spent in a period, 万元, by period label; a period
+    /// without an entry is not capped.
+    pub budget_wan: BTreeMap<String, f64>,
+    /// Years from the end of a build's period until it serves, by type.
+    pub lead_time_years: BTreeMap<FacilityType, u32>,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        PlanSettings { periods: vec![], quantile: 0.9, budget_wan: BTreeMap::new(), lead_time_years: BTreeMap::new() }
+    }
+}
+
+/// A span of whole years, written `"2021-2025"` (or `"2025"` for one year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearSpan {
+    pub from: u32,
+    pub to: u32,
+}
+
+impl YearSpan {
+    pub fn label(&self) -> String {
+        if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{}-{}", self.from, self.to)
+        }
+    }
+
+    pub fn years(&self) -> u32 {
+        self.to + 1 - self.from
+    }
+}
+
+impl std::fmt::Display for YearSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl std::str::FromStr for YearSpan {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let year = |x: &str| x.trim().parse::<u32>().map_err(|_| format!("a period like \"2021-2025\", not {t:?}"));
+        let (from, to) = match t.split_once('-') {
+            Some((a, b)) => (year(a)?, year(b)?),
+            None => (year(t)?, year(t)?),
+        };
+        if to < from {
+            return Err(format!("a period whose last year is not before its first (got {t:?})"));
+        }
+        Ok(YearSpan { from, to })
+    }
+}
+
+impl Serialize for YearSpan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for YearSpan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Travel-time model when no matrix is given.
@@ -488,6 +636,58 @@ pub struct Facility {
     pub halls: f64,
     pub operator: Operator,
     pub source: String,
+    /// Beds that may be converted into nursing beds (empty: every bed that
+    /// is not one yet; 0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub convertible_beds: Option<f64>,
+    /// Government-run beds that may be handed to social operation (empty:
+    /// all beds of a government-run facility; 0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferable_beds: Option<f64>,
+    /// Whether the plan may close or merge it (撤并); empty: see
+    /// [`CloseRule::default_for`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close: Option<CloseRule>,
+    /// With `close = committed`: how many of the row's `count` facilities
+    /// close (empty: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_units: Option<u32>,
+    /// With `close = committed`: the period it closes in (empty: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<YearSpan>,
+}
+
+/// Whether an existing facility may close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseRule {
+    /// Locked open: the plan keeps it.
+    Keep,
+    /// The model may close or merge it, its residents served elsewhere.
+    Allowed,
+    /// The plan closes it (`close_units` of its `count`).
+    Committed,
+}
+
+impl CloseRule {
+    /// When the column is empty: care facilities and funeral stations may
+    /// close; funeral homes, cemeteries (whose graves stay) and community
+    /// stations are kept.
+    pub fn default_for(kind: FacilityType) -> CloseRule {
+        match kind {
+            FacilityType::ElderlyCentre
+            | FacilityType::CareInstitution
+            | FacilityType::DisabledCareCentre
+            | FacilityType::FuneralStation => CloseRule::Allowed,
+            FacilityType::FuneralHome | FacilityType::Cemetery | FacilityType::CommunityStation => CloseRule::Keep,
+        }
+    }
+}
+
+impl Facility {
+    pub fn close_rule(&self) -> CloseRule {
+        self.close.unwrap_or_else(|| CloseRule::default_for(self.kind))
+    }
 }
 
 /// One row of `candidates.csv`: a place where a facility of `type` may be
@@ -512,10 +712,109 @@ pub struct Candidate {
     pub max_halls: f64,
     /// Overrides the type's fixed cost in `[costs.fixed_yuan]`.
     pub fixed_yuan: Option<f64>,
-    /// A project the plan names: must open.
+    /// A project the plan names: must open (one site of its option group).
     #[serde(deserialize_with = "csvfield::false_if_empty")]
     pub committed: bool,
     pub source: String,
+    /// Alternative sites (or designs) of one project share a group: at most
+    /// one is built, exactly one when the project is committed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_group: Option<String>,
+    /// Sizes it may be built at, in its family's unit (beds, places, halls,
+    /// plots): `60`, `30;60;100`, `20..100` or `20..100/10`. Empty: any whole
+    /// number from 1 to its maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizes: Option<Sizes>,
+    /// The project's total investment as the plan states it, 万元: charged
+    /// instead of the unit-cost formula (one size only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capital_wan: Option<f64>,
+    /// The period it may be built in (a committed project: is built in);
+    /// empty: any period (a committed project: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<YearSpan>,
+    /// 资金来源, as the plan gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<String>,
+}
+
+/// The sizes a candidate may be built at, in whole units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sizes {
+    /// Module sizes, ascending, each once.
+    List(Vec<u32>),
+    /// Any `lo + k × step` up to `hi`.
+    Range { lo: u32, hi: u32, step: u32 },
+}
+
+impl Sizes {
+    pub fn min(&self) -> u32 {
+        match self {
+            Sizes::List(v) => v[0],
+            Sizes::Range { lo, .. } => *lo,
+        }
+    }
+
+    pub fn max(&self) -> u32 {
+        match self {
+            Sizes::List(v) => *v.last().expect("a size list is never empty"),
+            Sizes::Range { lo, hi, step } => lo + (hi - lo) / step * step,
+        }
+    }
+
+    /// The one size, when there is exactly one.
+    pub fn single(&self) -> Option<u32> {
+        (self.min() == self.max()).then(|| self.min())
+    }
+}
+
+impl std::fmt::Display for Sizes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sizes::List(v) => {
+                let parts: Vec<String> = v.iter().map(u32::to_string).collect();
+                f.write_str(&parts.join(";"))
+            }
+            Sizes::Range { lo, hi, step: 1 } => write!(f, "{lo}..{hi}"),
+            Sizes::Range { lo, hi, step } => write!(f, "{lo}..{hi}/{step}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Sizes {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let bad = || format!("sizes as `60`, `30;60;100`, `20..100` or `20..100/10` (whole numbers >= 1), not {t:?}");
+        let whole = |x: &str| x.trim().parse::<u32>().ok().filter(|&v| v >= 1).ok_or_else(bad);
+        if let Some((lo, rest)) = t.split_once("..") {
+            let (hi, step) = match rest.split_once('/') {
+                Some((h, st)) => (whole(h)?, whole(st)?),
+                None => (whole(rest)?, 1),
+            };
+            let lo = whole(lo)?;
+            if hi < lo {
+                return Err(bad());
+            }
+            return Ok(Sizes::Range { lo, hi, step });
+        }
+        let mut v: Vec<u32> = t.split(';').map(whole).collect::<Result<_, _>>()?;
+        v.sort_unstable();
+        v.dedup();
+        Ok(Sizes::List(v))
+    }
+}
+
+impl Serialize for Sizes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sizes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// One row of the optional travel-time matrix.
@@ -553,6 +852,26 @@ impl Scenario {
     /// Sum of the towns' 2020 residents.
     pub fn residents_2020(&self) -> u64 {
         self.towns.iter().map(|t| t.residents_2020).sum()
+    }
+
+    /// Resident persons aged 60+ in the base year: from a county age table,
+    /// else the census share × residents.
+    pub fn resident_aged60_2020(&self) -> Option<f64> {
+        let p = &self.config.population;
+        match p.age_structure_scope {
+            AgeScope::County => {
+                Some(self.age_structure.iter().filter(|g| g.age_from >= 60).map(|g| g.male + g.female).sum())
+            }
+            AgeScope::Reference => p.aged60_share.map(|a| a * self.residents_2020() as f64),
+        }
+    }
+
+    /// Registered 60+ over resident 60+ in the base year: held constant over
+    /// the projection (an assumption), it turns resident projections into the
+    /// registered base of a norm.
+    pub fn registered_aged60_ratio(&self) -> Option<f64> {
+        let reg = self.config.population.registered_aged60_2020? as f64;
+        self.resident_aged60_2020().filter(|r| *r > 0.0).map(|r| reg / r)
     }
 }
 

@@ -214,47 +214,7 @@ impl Validator<'_> {
         t.positive("demand.grave_plot_m2", q.grave_plot_m2);
         t.positive("demand.eco_plot_m2", q.eco_plot_m2);
 
-        for (name, norm) in c.norms.iter() {
-            let path = format!("norms.{name}.value");
-            match name {
-                n if n.contains("_share") => t.range(&path, norm.value, 0.0, 1.0, "a share"),
-                n if n.ends_with("_min")
-                    && (n.contains("centres")
-                        || n.contains("stations")
-                        || n.contains("cemeteries")
-                        || n.contains("plots")) =>
-                {
-                    if !(norm.value >= 0.0 && norm.value.fract() == 0.0) {
-                        t.push(&path, norm.value, "a whole number >= 0");
-                    }
-                }
-                n if n.contains("radius") => t.positive(&path, norm.value),
-                "cremation_rate_min" => t.range(&path, norm.value, 0.0, 1.0, "a share"),
-                _ => t.non_negative(&path, norm.value),
-            }
-            if norm.source.trim().is_empty() {
-                t.push(
-                    &format!("norms.{name}.source"),
-                    "\"\"",
-                    "where the norm comes from (plan file and line, or the province default)",
-                );
-            }
-            if norm.per_site && name != "nursing_bed_min_share" {
-                t.push(&format!("norms.{name}.per_site"), "true", "per_site only on nursing_bed_min_share");
-            }
-            if norm.per_street && name != "elderly_land_m2_per_resident" {
-                t.push(&format!("norms.{name}.per_street"), "true", "per_street only on elderly_land_m2_per_resident");
-            }
-            if let Some(b) = &norm.basis {
-                if name != "centralised_care_min_share" || !(b == "all" || b == "willing") {
-                    t.push(
-                        &format!("norms.{name}.basis"),
-                        format!("\"{b}\""),
-                        "basis only on centralised_care_min_share, \"all\" or \"willing\"",
-                    );
-                }
-            }
-        }
+        crate::plan::norms::validate(&c.norms, |path, value, expected| t.push(&path, value, expected));
 
         let k = &c.costs;
         for (key, v) in [
@@ -265,22 +225,27 @@ impl Validator<'_> {
             ("grave_plot_yuan", k.grave_plot_yuan),
             ("hall_yuan", k.hall_yuan),
             ("travel_yuan_per_person_minute", k.travel_yuan_per_person_minute),
+            ("convert_bed_yuan", k.convert_bed_yuan),
+            ("transfer_bed_yuan", k.transfer_bed_yuan),
+            ("close_facility_yuan", k.close_facility_yuan),
+            ("operating.bed_yuan_per_year", k.operating.bed_yuan_per_year),
+            ("operating.hall_yuan_per_year", k.operating.hall_yuan_per_year),
+            ("operating.plot_yuan_per_year", k.operating.plot_yuan_per_year),
         ] {
             t.non_negative(&format!("costs.{key}"), v);
         }
-        for (key, v) in &k.fixed_yuan {
-            if !FacilityType::ALL.iter().any(|f| f.key() == key) {
-                let names: Vec<&str> = FacilityType::ALL.iter().map(|f| f.key()).collect();
-                t.push(&format!("costs.fixed_yuan.{key}"), v, format!("a facility type: one of {}", names.join(", ")));
-            } else {
-                t.non_negative(&format!("costs.fixed_yuan.{key}"), *v);
-            }
+        for (kind, v) in &k.fixed_yuan {
+            t.non_negative(&format!("costs.fixed_yuan.{}", kind.key()), *v);
+        }
+        for (kind, v) in &k.operating.facility_yuan_per_year {
+            t.non_negative(&format!("costs.operating.facility_yuan_per_year.{}", kind.key()), *v);
         }
         t.range("costs.discount_rate", k.discount_rate, 0.0, 0.5, "an annual rate");
         t.positive("costs.lifetime_years", k.lifetime_years);
         t.range("travel.detour_factor", c.travel.detour_factor, 1.0, 5.0, "road km per straight-line km");
         t.positive("travel.speed_kmh", c.travel.speed_kmh);
         t.non_negative("travel.intra_town_min", c.travel.intra_town_min);
+        plan_settings(&mut t, c);
     }
 
     fn row(&mut self, src: &Source, line: usize, col: &str, value: impl ToString, expected: impl Into<String>) {
@@ -627,28 +592,60 @@ impl Validator<'_> {
     }
 }
 
-impl Norms {
-    /// Every norm that is set, by key name.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Norm)> {
-        [
-            ("elderly_land_m2_per_resident", &self.elderly_land_m2_per_resident),
-            ("nursing_bed_min_share", &self.nursing_bed_min_share),
-            ("beds_per_1000_elderly_min", &self.beds_per_1000_elderly_min),
-            ("total_beds_min", &self.total_beds_min),
-            ("centralised_care_min_share", &self.centralised_care_min_share),
-            ("centre_coverage_min_share", &self.centre_coverage_min_share),
-            ("disabled_care_centres_min", &self.disabled_care_centres_min),
-            ("government_bed_share_max", &self.government_bed_share_max),
-            ("funeral_stations_min", &self.funeral_stations_min),
-            ("public_cemeteries_min", &self.public_cemeteries_min),
-            ("eco_burial_plots_min", &self.eco_burial_plots_min),
-            ("service_radius_min", &self.service_radius_min),
-            ("regional_radius_min", &self.regional_radius_min),
-            ("funeral_radius_min", &self.funeral_radius_min),
-            ("cemetery_radius_min", &self.cemetery_radius_min),
-            ("cremation_rate_min", &self.cremation_rate_min),
-        ]
-        .into_iter()
-        .filter_map(|(k, n)| n.as_ref().map(|n| (k, n)))
+/// `[plan]`: periods consecutive from the year after the base year, ending
+/// by the last target year (the simulation's horizon); budgets by period
+/// label; a quantile in [0, 1].
+fn plan_settings(t: &mut TomlCheck, c: &Config) {
+    let p = &c.plan;
+    let m = &c.meta;
+    t.range("plan.quantile", p.quantile, 0.0, 1.0, "a quantile");
+    let last = m.target_years.last().copied().unwrap_or(m.base_year);
+    let mut next = m.base_year + 1;
+    for (i, span) in p.periods.iter().enumerate() {
+        let path = format!("plan.periods.{i}");
+        if span.from != next {
+            t.push(
+                &path,
+                format!("\"{span}\""),
+                format!(
+                    "a period starting in {next} (periods are consecutive from the year after the base year {})",
+                    m.base_year
+                ),
+            );
+        }
+        if span.to > last {
+            t.push(
+                &path,
+                format!("\"{span}\""),
+                format!("a period ending by the last target year {last} (the simulation's horizon)"),
+            );
+        }
+        next = span.to + 1;
+    }
+    let labels: Vec<String> = if p.periods.is_empty() {
+        let mut from = m.base_year + 1;
+        m.target_years
+            .iter()
+            .map(|&to| {
+                let l = YearSpan { from, to }.label();
+                from = to + 1;
+                l
+            })
+            .collect()
+    } else {
+        p.periods.iter().map(YearSpan::label).collect()
+    };
+    for (label, v) in &p.budget_wan {
+        let path = format!("plan.budget_wan.{label}");
+        if !labels.contains(label) {
+            t.push(&path, v, format!("a period of the plan: one of {}", labels.join(", ")));
+        } else if !(v.is_finite() && *v >= 0.0) {
+            t.push(&path, v, "万元 >= 0");
+        }
+    }
+    for (kind, v) in &p.lead_time_years {
+        if *v > 30 {
+            t.push(&format!("plan.lead_time_years.{}", kind.key()), v, "years in 0..30");
+        }
     }
 }

@@ -1,0 +1,28 @@
+//! `regional_radius_min`: the travel limit, minutes, of the places family: centralised-care demand (disabled 特困 persons) reaching a care centre
+//! within value minutes. The model assigns each town only to sites within it.
+
+use super::{limit, NormCtx, NormDef, ValueKind};
+use crate::plan::families::Family;
+use crate::plan::rows::Row;
+
+pub struct RegionalRadius;
+
+impl NormDef for RegionalRadius {
+    fn key(&self) -> &'static str {
+        "regional_radius_min"
+    }
+    fn meaning(&self) -> &'static str {
+        "centralised-care demand (disabled 特困 persons) reaching a care centre within value minutes"
+    }
+    fn value_kind(&self) -> ValueKind {
+        ValueKind::Minutes
+    }
+    fn rows(&self, cx: &NormCtx) -> Vec<Row> {
+        limit::served_within(
+            self.key(),
+            Family::Places,
+            "centralised-care demand (disabled 特困 persons) reaching a care centre",
+            cx,
+        )
+    }
+}

@@ -1,0 +1,27 @@
+//! `total_beds_min`: all institutional beds ≥ value.
+
+use super::{NormCtx, NormDef, ValueKind};
+use crate::plan::rows::{Lin, Qty, Row};
+
+pub struct TotalBeds;
+
+impl NormDef for TotalBeds {
+    fn key(&self) -> &'static str {
+        "total_beds_min"
+    }
+    fn meaning(&self) -> &'static str {
+        "institutional beds ≥ value"
+    }
+    fn value_kind(&self) -> ValueKind {
+        ValueKind::Amount
+    }
+    fn rows(&self, cx: &NormCtx) -> Vec<Row> {
+        vec![Row::at_least(
+            self.key(),
+            format!("institutional beds ≥ {}", cx.value),
+            "beds",
+            Lin::of(Qty::Beds),
+            Lin::constant(cx.value),
+        )]
+    }
+}
