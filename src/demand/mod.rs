@@ -10,7 +10,11 @@ pub mod metrics;
 
 pub use metrics::{DemandDraw, Metric};
 
+use crate::demography::base::CENSUS_GROUPS;
 use crate::demography::Projector;
+
+/// Groups of the county pyramid.
+const GROUPS: usize = CENSUS_GROUPS.len();
 use crate::scenario::{Param, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
 use metrics::Carry;
@@ -37,17 +41,22 @@ impl SimOptions {
     }
 }
 
-/// Results of a Monte Carlo run: compact per-draw demand arrays, never
-/// the draws' age pyramids.
+/// Results of a Monte Carlo run: compact per-draw demand arrays and the
+/// county's age pyramid by census group, never the towns' pyramids.
 #[derive(Debug, Clone)]
 pub struct Simulation {
     /// Output years: the base year, then the target years.
     pub years: Vec<u32>,
     pub town_codes: Vec<String>,
     pub town_names: Vec<String>,
+    /// Whether each town's base population was derived by the loader's
+    /// split rule (not a published figure).
+    pub town_derived: Vec<bool>,
     pub options: SimOptions,
     /// Values by [draw, year, town, metric].
     pub values: Array4<f32>,
+    /// County population by [draw, year, sex, group of `CENSUS_GROUPS`].
+    pub pyramid: Array4<f32>,
 }
 
 /// Mean and quantiles of a metric across draws.
@@ -55,7 +64,9 @@ pub struct Simulation {
 pub struct Summary {
     pub mean: f64,
     pub p5: f64,
+    pub p25: f64,
     pub p50: f64,
+    pub p75: f64,
     pub p95: f64,
 }
 
@@ -91,7 +102,7 @@ pub fn summarise(values: &[f64]) -> Summary {
     let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
     let mut v = values.to_vec();
     let mut at = |q| quantile_select(&mut v, q);
-    Summary { mean, p5: at(0.05), p50: at(0.5), p95: at(0.95) }
+    Summary { mean, p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) }
 }
 
 impl Simulation {
@@ -127,6 +138,12 @@ impl Simulation {
                 }
             })
             .collect()
+    }
+
+    /// The county's population of one sex (0 male, 1 female) and census
+    /// group (index into `CENSUS_GROUPS`) across draws.
+    pub fn pyramid_values(&self, year: usize, sex: usize, group: usize) -> Vec<f64> {
+        self.pyramid.slice(ndarray::s![.., year, sex, group]).iter().map(|&x| x as f64).collect()
     }
 
     /// Quantile q of a town's metric across draws.
@@ -168,8 +185,17 @@ pub fn draw_rng(seed: u64, draw: usize) -> ChaCha8Rng {
     rng
 }
 
-/// Run one draw into `slab` ([year, town, metric], flattened).
-fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, draw: usize, slab: &mut [f32]) {
+/// Run one draw into `slab` ([year, town, metric], flattened) and its
+/// county pyramid into `pyr` ([year, sex, group], flattened).
+fn run_draw(
+    s: &Scenario,
+    proj: &Projector,
+    years: &[u32],
+    opts: &SimOptions,
+    draw: usize,
+    slab: &mut [f32],
+    pyr: &mut [f32],
+) {
     let mut rng = draw_rng(opts.seed, draw);
     let det = opts.deterministic;
     let demog = proj.sample_draw(&mut rng, det);
@@ -188,6 +214,12 @@ fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, dr
                 // The full metrics only in the years reported (4 of 16).
                 if let Some(y) = years.iter().position(|&t| t == year) {
                     metrics::fill(pop, flows, &demand, frac, &carry, &mut out);
+                    for (sex, row) in pop.iter().enumerate() {
+                        let at = (y * 2 + sex) * GROUPS;
+                        for (k, &(lo, hi)) in CENSUS_GROUPS.iter().enumerate() {
+                            pyr[at + k] += row[lo..=hi].iter().sum::<f64>() as f32;
+                        }
+                    }
                     let at = (y * n_towns + town) * Metric::COUNT;
                     for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
                         *dst = *src as f32;
@@ -214,6 +246,8 @@ pub fn simulate(s: &Scenario, opts: &SimOptions) -> Simulation {
     let n_towns = s.towns.len();
     let per_draw = years.len() * n_towns * Metric::COUNT;
     let mut data = vec![0f32; opts.draws * per_draw];
+    let per_pyr = years.len() * 2 * GROUPS;
+    let mut pyr = vec![0f32; opts.draws * per_pyr];
     let bar = if opts.progress && opts.draws > 1 {
         let b = ProgressBar::new(opts.draws as u64);
         b.set_style(
@@ -225,19 +259,22 @@ pub fn simulate(s: &Scenario, opts: &SimOptions) -> Simulation {
     } else {
         ProgressBar::hidden()
     };
-    data.par_chunks_mut(per_draw.max(1)).enumerate().for_each(|(d, slab)| {
-        run_draw(s, &proj, &years, &opts, d, slab);
+    data.par_chunks_mut(per_draw.max(1)).zip(pyr.par_chunks_mut(per_pyr)).enumerate().for_each(|(d, (slab, p))| {
+        run_draw(s, &proj, &years, &opts, d, slab, p);
         bar.inc(1);
     });
     bar.finish_and_clear();
     let values = Array4::from_shape_vec((opts.draws, years.len(), n_towns, Metric::COUNT), data)
         .expect("shape matches the buffer");
+    let pyramid = Array4::from_shape_vec((opts.draws, years.len(), 2, GROUPS), pyr).expect("shape matches the buffer");
     Simulation {
         years,
         town_codes: s.towns.iter().map(|t| t.code.clone()).collect(),
         town_names: s.towns.iter().map(|t| t.name.clone()).collect(),
+        town_derived: s.towns.iter().map(|t| t.residents_derived).collect(),
         options: opts,
         values,
+        pyramid,
     }
 }
 
@@ -251,6 +288,8 @@ mod tests {
         let v: Vec<f64> = (1..=101).map(|x| x as f64).collect();
         let s = summarise(&v);
         assert_eq!((s.p5, s.p50, s.p95, s.mean), (6.0, 51.0, 96.0, 51.0));
+        // p25 = 1 + 0.25 × 100 = 26, p75 = 76.
+        assert_eq!((s.p25, s.p75), (26.0, 76.0));
         // Type 7 interpolates: quantile 0.5 of [1, 2] = 1.5.
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.5), 1.5);
         assert_eq!(quantile_select(&mut [2.0, 1.0], 0.5), 1.5);
