@@ -249,7 +249,15 @@ fn cli_simulate_writes_tables_manifest_and_inputs_identically_for_any_thread_cou
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run("1", &a);
     run("2", &b);
-    for f in ["demand.csv", "county.csv", "pyramid.csv", "draws.csv", "simulate.json", "inputs/scenario.toml", "inputs/towns.csv"] {
+    for f in [
+        "demand.csv",
+        "county.csv",
+        "pyramid.csv",
+        "draws.csv",
+        "simulate.json",
+        "inputs/scenario.toml",
+        "inputs/towns.csv",
+    ] {
         let (x, y) = (fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap());
         assert!(x == y, "{f} differs between 1 and 2 threads");
     }

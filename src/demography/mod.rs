@@ -231,6 +231,11 @@ impl Projector {
         })
     }
 
+    /// The base-year pyramids in whole persons (the start of noisy draws).
+    pub fn town_base_whole(&self) -> &[Pyramid] {
+        &self.town_base_whole
+    }
+
     /// Whether deaths and births are drawn as counts.
     pub fn count_noise(&self) -> bool {
         self.demography.count_noise
