@@ -26,11 +26,14 @@
 //! and test it out of sample in the back-test.
 //!
 //! **Urban and rural towns.** The census gives 城镇 and 乡村 residents in
-//! both years; their annual log growth rates differ by `gap`. Urban-class
-//! towns get +δu and rural-class towns −δr (× the age profile, normalised to
-//! a population-weighted mean of 1), with δu − (−δr) = gap and the shifts
-//! netting to zero over the county's 2020 base, so the county total keeps
-//! the fitted rates.
+//! both years; their annual log growth rates differ by `gap`. That gap is
+//! kept as a fixed yearly transfer of persons from rural-class to
+//! urban-class towns: at each sex and age, urban-class towns gain τu and
+//! rural-class towns lose τr of their 2020 population, with τu + τr = gap ×
+//! the age profile (normalised to a population-weighted mean of 1) and the
+//! transfers summing to zero in the county, so the county keeps exactly the
+//! fitted rates every year. A fixed number, not a rate: a rate would
+//! compound as the urban towns grow and add to the county's total.
 
 use super::base::{bounds, single_years, stationary, Pyramid};
 use super::mortality::{q_from_m, Schedule, AGES, OPEN};
@@ -66,8 +69,13 @@ pub struct MigrationFit {
     /// Annual rates by sex and single year of age.
     #[serde(skip)]
     pub rate: MigrationRates,
-    /// Urban-class and rural-class shifts (per year at profile 1).
+    /// Urban-class and rural-class transfers, per year, as a share of the
+    /// class's 2020 population (population-weighted over ages).
     pub class_shift: [f64; 2],
+    /// The transfer by class (urban, rural), sex and age as a share of a
+    /// town's 2020 population at that sex and age.
+    #[serde(skip)]
+    pub class_transfer: [MigrationRates; 2],
     /// Annual log growth of census urban minus rural residents 2010–2020.
     pub urban_rural_gap: Option<f64>,
     /// The age profile of the shifts, normalised to a mean of 1 over the 2020 base.
@@ -184,13 +192,21 @@ pub fn fit_migration(
             ages.1 = a;
         }
     }
-    MigrationFit { groups, births, rate, class_shift: [0.0; 2], urban_rural_gap: None, profile: [1.0; AGES] }
+    MigrationFit {
+        groups,
+        births,
+        rate,
+        class_shift: [0.0; 2],
+        class_transfer: [[[0.0; AGES]; 2]; 2],
+        urban_rural_gap: None,
+        profile: [1.0; AGES],
+    }
 }
 
 impl MigrationFit {
-    /// Set the urban/rural shifts (module docs) from the census urban and
-    /// rural residents of 2010 and 2020, the 2020 town pyramids with their
-    /// class (true = urban) and the age profile by single year.
+    /// Set the urban/rural transfers (module docs) from the census urban
+    /// and rural residents of 2010 and 2020, the 2020 town pyramids with
+    /// their class (true = urban) and the age profile by single year.
     pub fn with_class_shift(
         mut self,
         urban: (u64, u64),
@@ -198,38 +214,50 @@ impl MigrationFit {
         towns: &[(Pyramid, bool)],
         profile: &[f64; AGES],
     ) -> Self {
-        let weighted = |urban_class: bool| -> f64 {
-            towns
-                .iter()
-                .filter(|t| t.1 == urban_class)
-                .map(|(p, _)| (0..AGES).map(|a| (p[0][a] + p[1][a]) * profile[a]).sum::<f64>())
-                .sum()
-        };
-        let everyone: f64 = towns.iter().map(|(p, _)| total(p)).sum();
-        let (wu, wr) = (weighted(true), weighted(false));
-        if urban.0 == 0 || rural.0 == 0 || urban.1 == 0 || rural.1 == 0 || wu <= 0.0 || wr <= 0.0 {
+        let mut class_pop = [[[0.0; AGES]; 2]; 2];
+        for (p, is_urban) in towns {
+            let c = if *is_urban { 0 } else { 1 };
+            for s in 0..2 {
+                for a in 0..AGES {
+                    class_pop[c][s][a] += p[s][a];
+                }
+            }
+        }
+        let everyone: f64 = class_pop.iter().flatten().flatten().sum();
+        let weighted: f64 =
+            (0..AGES).map(|a| (0..2).map(|c| class_pop[c][0][a] + class_pop[c][1][a]).sum::<f64>() * profile[a]).sum();
+        let has = |c: usize| class_pop[c].iter().flatten().sum::<f64>() > 0.0;
+        if urban.0 == 0 || rural.0 == 0 || urban.1 == 0 || rural.1 == 0 || !has(0) || !has(1) || weighted <= 0.0 {
             return self;
         }
         // The profile with a population-weighted mean of 1.
-        let mean = (wu + wr) / everyone;
+        let mean = weighted / everyone;
         self.profile = profile.map(|v| v / mean);
         let gap = ((urban.1 as f64 / urban.0 as f64).ln() - (rural.1 as f64 / rural.0 as f64).ln()) / 10.0;
-        let (wu, wr) = (wu / mean, wr / mean);
-        self.class_shift = [gap * wr / (wu + wr), -gap * wu / (wu + wr)];
+        let mut moved = [0.0; 2];
+        for s in 0..2 {
+            for a in 0..AGES {
+                let (u, r) = (class_pop[0][s][a], class_pop[1][s][a]);
+                if u + r > 0.0 {
+                    let g = gap * self.profile[a];
+                    self.class_transfer[0][s][a] = g * r / (u + r);
+                    self.class_transfer[1][s][a] = -g * u / (u + r);
+                    moved[0] += self.class_transfer[0][s][a] * u;
+                    moved[1] += self.class_transfer[1][s][a] * r;
+                }
+            }
+        }
+        let size = |c: usize| class_pop[c].iter().flatten().sum::<f64>();
+        self.class_shift = [moved[0] / size(0), moved[1] / size(1)];
         self.urban_rural_gap = Some(gap);
         self
     }
 
-    /// Rates of a town of class `urban`, at the fitted level (scale 1).
-    pub fn town_rates(&self, urban: bool) -> MigrationRates {
-        let shift = self.class_shift[if urban { 0 } else { 1 }];
-        let mut r = self.rate;
-        for row in r.iter_mut() {
-            for (a, v) in row.iter_mut().enumerate() {
-                *v += shift * self.profile[a];
-            }
-        }
-        r
+    /// The yearly transfer of a town of class `urban` (at scale 1), in
+    /// persons by sex and age, from its 2020 pyramid.
+    pub fn town_transfer(&self, urban: bool, base: &Pyramid) -> MigrationRates {
+        let t = &self.class_transfer[if urban { 0 } else { 1 }];
+        std::array::from_fn(|s| std::array::from_fn(|a| t[s][a] * base[s][a]))
     }
 }
 
@@ -307,14 +335,16 @@ mod tests {
         assert!((top.net_migrants[0] - 250.0).abs() < 1e-6 && (top.net_migrants[1] + 100.0).abs() < 1e-6);
     }
 
-    /// The class shifts differ by the census gap and cancel over the base.
+    /// The class transfers differ by the census gap at every age and cancel
+    /// in the county.
     #[test]
-    fn class_shifts_keep_the_county_total() {
+    fn class_transfers_keep_the_county_total() {
         let fit = MigrationFit {
             groups: vec![],
             births: 0.0,
             rate: [[0.0; AGES]; 2],
             class_shift: [0.0; 2],
+            class_transfer: [[[0.0; AGES]; 2]; 2],
             urban_rural_gap: None,
             profile: [1.0; AGES],
         };
@@ -325,7 +355,9 @@ mod tests {
         // Urban 100 → 200, rural 400 → 200 over ten years.
         let f = fit.with_class_shift((100, 200), (400, 200), &[(urban, true), (rural, false)], &[1.0; AGES]);
         let gap = (2.0f64.ln() - 0.5f64.ln()) / 10.0;
-        assert!((f.class_shift[0] - f.class_shift[1] - gap).abs() < 1e-12);
-        assert!((600.0 * f.class_shift[0] + 400.0 * f.class_shift[1]).abs() < 1e-9);
+        assert!((f.class_transfer[0][0][30] - f.class_transfer[1][0][30] - gap).abs() < 1e-12);
+        let (tu, tr) = (f.town_transfer(true, &urban), f.town_transfer(false, &rural));
+        // Gap × 600 × 400 / 1,000 persons a year, each way.
+        assert!((tu[0][30] - gap * 240.0).abs() < 1e-9 && (tu[0][30] + tr[0][30]).abs() < 1e-9);
     }
 }

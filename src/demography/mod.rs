@@ -12,7 +12,7 @@ pub mod project;
 use base::{calibrated_shares, census_base, county_shape, stationary, town_pyramid, Pyramid};
 use census::{crude_death_rate, fit_migration, moved_back, DeathRateCheck, MigrationFit};
 use mortality::{calibrate_siler, life_expectancy, m_from_q, q_from_m, Schedule, AGES, OPEN};
-use project::{step, Flows, MigrationRates, YearRates};
+use project::{step, Flows, MigrationRates, TownMigration, YearRates};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -32,6 +32,9 @@ pub struct Projector {
     /// multiplier of 1: the fitted rates with the class shift, or the
     /// assumed age profile (times the class rate the draw picks).
     pub mig_base: [MigrationRates; 2],
+    /// Each town's yearly urban/rural transfer in persons at a draw
+    /// multiplier of 1 (zero without a fit).
+    pub mig_persons: Vec<MigrationRates>,
     /// Base-year pyramids by town.
     pub town_base: Vec<Pyramid>,
     /// The same in whole persons, keeping each town's total and (county
@@ -188,13 +191,19 @@ impl Projector {
             }
         });
         let mig_base = match &migration_fit {
-            Some(f) => [f.town_rates(true), f.town_rates(false)],
+            Some(f) => [f.rate, f.rate],
             None => [[profile; 2], [profile; 2]],
         };
+        let mig_persons = town_base
+            .iter()
+            .zip(&town_urban)
+            .map(|(p, &u)| migration_fit.as_ref().map(|f| f.town_transfer(u, p)).unwrap_or([[0.0; AGES]; 2]))
+            .collect();
         Projector {
             base_m,
             fert_shape,
             mig_base,
+            mig_persons,
             town_base,
             town_base_whole,
             town_urban,
@@ -222,6 +231,7 @@ impl Projector {
         Some(Projector {
             base_m: m2010,
             mig_base: [fit.rate, fit.rate],
+            mig_persons: vec![[[0.0; AGES]; 2]],
             town_base: vec![real],
             town_base_whole: vec![whole],
             town_urban: vec![false],
@@ -305,8 +315,10 @@ impl Projector {
         let mut pop = if rng.is_some() { self.town_base_whole[town] } else { self.town_base[town] };
         let class = if self.town_urban[town] { 0 } else { 1 };
         let k = draw.migration[class];
-        let mig = self.mig_base[class].map(|row| row.map(|v| v * k));
-        let mig = (k != 0.0 && mig.iter().flatten().any(|&v| v != 0.0)).then_some(&mig);
+        let scaled = |m: &MigrationRates| m.map(|row| row.map(|v| v * k));
+        let mig = TownMigration { rate: scaled(&self.mig_base[class]), persons: scaled(&self.mig_persons[town]) };
+        let any = mig.rate.iter().chain(&mig.persons).flatten().any(|&v| v != 0.0);
+        let mig = (k != 0.0 && any).then_some(&mig);
         for (i, r) in rates.iter().enumerate() {
             let year = self.base_year + i as u32;
             let start = pop;

@@ -8,9 +8,10 @@
 //! 2. deaths: each sex/age loses q(x) of its members (binomial draws when
 //!    counts are noisy); infants die with q(0) in their first year;
 //! 3. survivors age one year; the open group 100+ keeps its survivors;
-//! 4. net migration = population × rate(sex, age), after ageing, never
-//!    taking a cohort below zero (the rates are fitted to two censuses, or an
-//!    assumed class rate × age profile: [`super::Projector`]).
+//! 4. net migration = population × rate(sex, age) + a fixed number of
+//!    persons(sex, age), after ageing, never taking a cohort below zero (the
+//!    rates are fitted to two censuses, or an assumed class rate × age
+//!    profile; the persons are the urban/rural transfer: [`super::Projector`]).
 //!
 //! So population(t+1) − population(t) = births − deaths + net migration,
 //! exactly, in every step (a property test checks it).
@@ -91,13 +92,21 @@ fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
 /// Net migrants per survivor and year, by sex and age (after ageing).
 pub type MigrationRates = [[f64; AGES]; 2];
 
+/// One town's net migration in a year: `rate` × the cell plus `persons`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TownMigration {
+    pub rate: MigrationRates,
+    /// Net migrants by sex and age regardless of the cell's size.
+    pub persons: MigrationRates,
+}
+
 /// Advance `pop` by one year. `rng = None` gives the expected-value
-/// (deterministic) projection; `migration` is the town's net migration rate
-/// by sex and age (None: a closed population).
+/// (deterministic) projection; `migration` is the town's net migration by
+/// sex and age (None: a closed population).
 pub fn step<R: Rng + ?Sized>(
     pop: &mut Pyramid,
     rates: &YearRates,
-    migration: Option<&MigrationRates>,
+    migration: Option<&TownMigration>,
     mut rng: Option<&mut R>,
 ) -> Flows {
     // 1. Births from women at the start of the year.
@@ -151,8 +160,8 @@ pub fn step<R: Rng + ?Sized>(
     let mut net = 0.0;
     if let Some(mig) = migration {
         let whole_persons = rng.is_some();
-        for (row, rate) in pop.iter_mut().zip(mig) {
-            net += migrate_row(row, rate, whole_persons);
+        for ((row, rate), persons) in pop.iter_mut().zip(&mig.rate).zip(&mig.persons) {
+            net += migrate_row(row, rate, persons, whole_persons);
         }
     }
     Flows { births, deaths, net_migration: net }
@@ -161,28 +170,33 @@ pub fn step<R: Rng + ?Sized>(
 /// Apply one row's net migration (never taking a cell below zero) and
 /// return it. The AVX2 build is picked at run time where the CPU has it; it
 /// does the same IEEE operations, so the same bytes.
-fn migrate_row(row: &mut [f64; AGES], rate: &[f64; AGES], whole_persons: bool) -> f64 {
+fn migrate_row(row: &mut [f64; AGES], rate: &[f64; AGES], persons: &[f64; AGES], whole_persons: bool) -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            return unsafe { migrate_row_avx2(row, rate, whole_persons) };
+            return unsafe { migrate_row_avx2(row, rate, persons, whole_persons) };
         }
     }
-    migrate_row_generic(row, rate, whole_persons)
+    migrate_row_generic(row, rate, persons, whole_persons)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn migrate_row_avx2(row: &mut [f64; AGES], rate: &[f64; AGES], whole_persons: bool) -> f64 {
-    migrate_row_generic(row, rate, whole_persons)
+unsafe fn migrate_row_avx2(
+    row: &mut [f64; AGES],
+    rate: &[f64; AGES],
+    persons: &[f64; AGES],
+    whole_persons: bool,
+) -> f64 {
+    migrate_row_generic(row, rate, persons, whole_persons)
 }
 
 #[inline(always)]
-fn migrate_row_generic(row: &mut [f64; AGES], rate: &[f64; AGES], whole_persons: bool) -> f64 {
+fn migrate_row_generic(row: &mut [f64; AGES], rate: &[f64; AGES], persons: &[f64; AGES], whole_persons: bool) -> f64 {
     let mut moved = [0.0; AGES];
     for a in 0..AGES {
-        let m = row[a] * rate[a];
+        let m = row[a] * rate[a] + persons[a];
         // Whole persons when counts are noisy.
         let m = if whole_persons { round_half_away(m) } else { m };
         // Never below zero (a plain comparison: f64::max's NaN rule costs a blend per cell).
@@ -284,8 +298,9 @@ mod tests {
             let r = (rng.random::<f64>() - 0.6) * 0.2;
             let rate: [f64; AGES] = std::array::from_fn(|_| r * rng.random::<f64>() * 3.0);
             let (mut a, mut b) = (row, row);
-            let na = migrate_row(&mut a, &rate, i % 2 == 0);
-            let nb = migrate_row_generic(&mut b, &rate, i % 2 == 0);
+            let persons: [f64; AGES] = std::array::from_fn(|_| (rng.random::<f64>() - 0.5) * 20.0);
+            let na = migrate_row(&mut a, &rate, &persons, i % 2 == 0);
+            let nb = migrate_row_generic(&mut b, &rate, &persons, i % 2 == 0);
             assert_eq!(na.to_bits(), nb.to_bits());
             assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
             assert!(a.iter().all(|&v| v >= 0.0));
@@ -329,6 +344,10 @@ mod tests {
             let mut rate = [[mig; AGES]; 2];
             rate[0][90] = 3.0 * mig; // strong emigration at one age: the floor at 0 binds
             rate[1][90] = 3.0 * mig;
+            let mut persons = [[0.0; AGES]; 2];
+            persons[0][40] = -600.0; // more leavers than persons: the floor binds
+            persons[1][40] = 25.0;
+            let rate = TownMigration { rate, persons };
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let before = total(&p);
             let f = if noisy {
