@@ -289,7 +289,7 @@ fn render_population(o: &mut String, d: &Description) {
         if let Some(gap) = f.urban_rural_gap {
             let _ = writeln!(
                 o,
-                "    urban/rural: census 城镇 vs 乡村 growth gap {}/yr → urban-class towns {}, rural-class {} (× age profile)",
+                "    urban/rural: census 城镇 vs 乡村 growth gap {}/yr → a fixed yearly transfer: urban-class towns {}, rural-class {} of their 2020 residents (by age profile; nets to zero)",
                 pct(gap),
                 pct(f.class_shift[0]),
                 pct(f.class_shift[1])
