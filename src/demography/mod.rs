@@ -308,8 +308,23 @@ impl Projector {
         town: usize,
         draw: &DemogDraw,
         rates: &[YearRates],
-        mut rng: Option<&mut R>,
+        rng: Option<&mut R>,
         mut visit: impl FnMut(u32, &Pyramid, &Flows),
+    ) {
+        self.project_town_reporting(town, draw, rates, rng, |_| true, |y, p, f| visit(y, p.expect("every year"), f));
+    }
+
+    /// [`Self::project_town`], with the start-of-year population kept (one
+    /// copy of the pyramid) only in the years `report` asks for: other years'
+    /// visits get `None` and their flows.
+    pub fn project_town_reporting<R: Rng + ?Sized>(
+        &self,
+        town: usize,
+        draw: &DemogDraw,
+        rates: &[YearRates],
+        mut rng: Option<&mut R>,
+        report: impl Fn(u32) -> bool,
+        mut visit: impl FnMut(u32, Option<&Pyramid>, &Flows),
     ) {
         // Whole persons when counts are noisy, keeping the town's census cells.
         let mut pop = if rng.is_some() { self.town_base_whole[town] } else { self.town_base[town] };
@@ -319,11 +334,15 @@ impl Projector {
         let mig = TownMigration { rate: scaled(&self.mig_base[class]), persons: scaled(&self.mig_persons[town]) };
         let any = mig.rate.iter().chain(&mig.persons).flatten().any(|&v| v != 0.0);
         let mig = (k != 0.0 && any).then_some(&mig);
+        let mut start = [[0.0; AGES]; 2];
         for (i, r) in rates.iter().enumerate() {
             let year = self.base_year + i as u32;
-            let start = pop;
+            let keep = report(year);
+            if keep {
+                start = pop;
+            }
             let flows = step(&mut pop, r, mig, rng.as_deref_mut());
-            visit(year, &start, &flows);
+            visit(year, keep.then_some(&start), &flows);
         }
     }
 }
