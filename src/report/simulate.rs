@@ -55,13 +55,16 @@ pub fn demand_csv(sim: &Simulation) -> String {
 
 /// `county.csv`: county totals per draw, summarised (not sums of town quantiles).
 pub fn county_csv(sim: &Simulation) -> String {
-    let mut out = String::from("year,metric,mean,p5,p25,p50,p75,p95\n");
-    for (y, year) in sim.years.iter().enumerate() {
-        for m in Metric::ALL {
-            let _ = writeln!(out, "{year},{}", summary_cells(m, &sim.county_values(y, m)));
-        }
-    }
-    out
+    use rayon::prelude::*;
+    // Lines in parallel, joined in (year, metric) order.
+    let lines: Vec<String> = (0..sim.years.len() * Metric::COUNT)
+        .into_par_iter()
+        .map(|i| {
+            let (y, m) = (i / Metric::COUNT, Metric::ALL[i % Metric::COUNT]);
+            format!("{},{}\n", sim.years[y], summary_cells(m, &sim.county_values(y, m)))
+        })
+        .collect();
+    String::from("year,metric,mean,p5,p25,p50,p75,p95\n") + &lines.concat()
 }
 
 /// `pyramid.csv`: the county by year, sex and census age group, with bands.
