@@ -129,7 +129,7 @@ fn missing_csv_column() {
         problems(&dir),
         vec![
             "towns.csv:1:1: `class`: a `class` column (required; header has: code,name,kind,residents_2020,lat,lon,aged60_share,aged65_share,klass,source)",
-            "towns.csv:1:65: `klass`: a known column: one of code, name, kind, residents_2020, lat, lon, class, source, aged60_share, aged65_share, residents_2010, residents_derived",
+            "towns.csv:1:65: `klass`: a known column: one of code, name, kind, residents_2020, lat, lon, class, source, aged60_share, aged65_share, residents_2010, residents_derived, resident_committees, village_committees",
         ]
     );
 }

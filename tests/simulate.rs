@@ -176,16 +176,26 @@ fn any_draw_replays_alone() {
 
 #[test]
 fn base_year_equals_the_census_inputs() {
-    // Mini: 30,000 residents; 60+ = 15,000 × 0.20 + 9,000 × 0.30 + 6,000 ×
-    // (6,800 / 30,000) = 3,000 + 2,700 + 1,360 = 7,060 (by hand).
+    // Mini's county table: 30,000 residents, 60+ = 1,000 + 1,000 + 2,300 +
+    // 2,500 = 6,800, 65+ = 4,800: every draw starts from them exactly.
     let s = mini();
     let sim = simulate(&s, &SimOptions { draws: 5, seed: 1, deterministic: false, progress: false });
-    let res = sim.county_values(0, civplan::demand::Metric::Residents);
-    let a60 = sim.county_values(0, civplan::demand::Metric::Aged60);
+    let county = |m| sim.county_values(0, m);
+    use civplan::demand::Metric as M;
     for d in 0..5 {
-        assert_eq!(res[d].round(), 30_000.0);
-        // Whole persons: each of 3 towns rounds its 60+ band once (±0.5 each).
-        assert!((a60[d] - 7_060.0).abs() <= 2.0, "draw {d}: {}", a60[d]);
+        assert_eq!(county(M::Residents)[d], 30_000.0);
+        assert_eq!(county(M::Aged60)[d], 6_800.0);
+        assert_eq!(county(M::Aged65)[d], 4_800.0);
+    }
+    // Town shares shape the towns: 甲 (20 % of 15,000) and 乙 (30 % of 9,000)
+    // imply 3,000 + 2,700 + 6,000 × 6,800 / 30,000 = 7,060 aged 60+, so both
+    // shares are scaled by 6,800 / 7,060 and 丙 (no share) takes the rest:
+    // 甲 2,889.52, 乙 2,600.57, 丙 1,309.92 (by hand).
+    let det = simulate(&s, &SimOptions { draws: 1, seed: 1, deterministic: true, progress: false });
+    let k = 6_800.0 / 7_060.0;
+    for (t, want) in [(0, 3_000.0 * k), (1, 2_700.0 * k), (2, 6_800.0 - 5_700.0 * k)] {
+        let got = det.town_values(0, t, M::Aged60)[0];
+        assert!((got - want).abs() < 0.01, "town {t}: {got} vs {want}");
     }
 }
 
@@ -239,14 +249,26 @@ fn cli_simulate_writes_tables_manifest_and_inputs_identically_for_any_thread_cou
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run("1", &a);
     run("2", &b);
-    for f in ["demand.csv", "county.csv", "draws.csv", "simulate.json", "inputs/scenario.toml", "inputs/towns.csv"] {
+    for f in [
+        "demand.csv",
+        "county.csv",
+        "pyramid.csv",
+        "draws.csv",
+        "simulate.json",
+        "inputs/scenario.toml",
+        "inputs/towns.csv",
+    ] {
         let (x, y) = (fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap());
         assert!(x == y, "{f} differs between 1 and 2 threads");
     }
     // 3 towns × 4 years (2020, 2025, 2030, 2035) × 21 metrics + header.
     let demand = fs::read_to_string(a.join("demand.csv")).unwrap();
     assert_eq!(demand.lines().count(), 3 * 4 * 21 + 1);
-    assert!(demand.starts_with("town_code,town_name,year,metric,mean,p5,p50,p95\n"));
+    assert!(demand.starts_with("town_code,town_name,year,metric,mean,p5,p25,p50,p75,p95,residents_derived\n"));
+    // The county pyramid: 4 years × 2 sexes × 19 census groups + header.
+    let pyramid = fs::read_to_string(a.join("pyramid.csv")).unwrap();
+    assert_eq!(pyramid.lines().count(), 4 * 2 * 19 + 1);
+    assert!(pyramid.starts_with("year,sex,age_group,mean,p5,p25,p50,p75,p95\n2020,male,0,"));
     let manifest: serde_json::Value = serde_json::from_slice(&fs::read(a.join("simulate.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 5);
     assert_eq!(manifest["draws"], 12);

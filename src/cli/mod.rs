@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod backtest;
 mod common;
 pub mod describe;
 pub mod locate;
@@ -51,6 +52,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Site and size facilities against the county's norms.
     Plan(plan::PlanArgs),
+    /// Back-test: project 2010 → 2020 and compare with the 2020 census.
+    Backtest(backtest::BacktestArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Describe(args) => describe::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Backtest(args) => backtest::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }

@@ -14,8 +14,9 @@ use std::process::ExitCode;
 to the last target year, draw by draw (mortality with Lee–Carter improvement, fertility, migration, \
 small-number noise), and turn each draw into demand: elderly, disabled elderly, beds, nursing beds, \
 特困 places, deaths, funeral halls, grave and eco-burial plots, land.\n\n\
-Writes demand.csv (town × year × metric: mean, p5, p50, p95), county.csv, simulate.json (seed, \
-version, settings) and inputs/ (the resolved scenario) to --out, atomically. The same scenario \
+Writes demand.csv (town × year × metric: mean, p5, p25, p50, p75, p95, residents_derived), \
+county.csv, pyramid.csv (the county by sex and census age group), simulate.json (seed, version, \
+settings) and inputs/ (the resolved scenario) to --out, atomically. The same scenario \
 and seed give byte-identical files whatever the thread count.",
     after_help = "Examples:\n  civplan simulate scenarios/anyue\n  civplan simulate scenarios/tongnan --draws 2000 --seed 7 --out /tmp/tn\n  civplan simulate scenarios/yubei --deterministic --keep-draws"
 )]

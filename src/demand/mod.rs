@@ -10,7 +10,11 @@ pub mod metrics;
 
 pub use metrics::{DemandDraw, Metric};
 
+use crate::demography::base::CENSUS_GROUPS;
 use crate::demography::Projector;
+
+/// Groups of the county pyramid.
+const GROUPS: usize = CENSUS_GROUPS.len();
 use crate::scenario::{Param, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
 use metrics::Carry;
@@ -37,17 +41,22 @@ impl SimOptions {
     }
 }
 
-/// Results of a Monte Carlo run: compact per-draw demand arrays, never
-/// the draws' age pyramids.
+/// Results of a Monte Carlo run: compact per-draw demand arrays and the
+/// county's age pyramid by census group, never the towns' pyramids.
 #[derive(Debug, Clone)]
 pub struct Simulation {
     /// Output years: the base year, then the target years.
     pub years: Vec<u32>,
     pub town_codes: Vec<String>,
     pub town_names: Vec<String>,
+    /// Whether each town's base population was derived by the loader's
+    /// split rule (not a published figure).
+    pub town_derived: Vec<bool>,
     pub options: SimOptions,
     /// Values by [draw, year, town, metric].
     pub values: Array4<f32>,
+    /// County population by [draw, year, sex, group of `CENSUS_GROUPS`].
+    pub pyramid: Array4<f32>,
 }
 
 /// Mean and quantiles of a metric across draws.
@@ -55,7 +64,9 @@ pub struct Simulation {
 pub struct Summary {
     pub mean: f64,
     pub p5: f64,
+    pub p25: f64,
     pub p50: f64,
+    pub p75: f64,
     pub p95: f64,
 }
 
@@ -90,8 +101,52 @@ pub fn quantile_select(v: &mut [f64], q: f64) -> f64 {
 pub fn summarise(values: &[f64]) -> Summary {
     let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
     let mut v = values.to_vec();
-    let mut at = |q| quantile_select(&mut v, q);
-    Summary { mean, p5: at(0.05), p50: at(0.5), p95: at(0.95) }
+    let n = v.len();
+    if n < 8 {
+        let mut at = |q| quantile_select(&mut v, q);
+        return Summary { mean, p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) };
+    }
+    // Nested selection: the median splits the values, p25 and p75 are found
+    // within the halves, p5 and p95 within the outer quarters (each order
+    // statistic lies in the part its index falls in), so the five quantiles
+    // cost about 2.5 selections of the whole instead of five.
+    let at = |q: f64| {
+        let h = (n - 1) as f64 * q;
+        (h, h.floor() as usize)
+    };
+    let (h50, i50) = at(0.5);
+    let m50 = pick(&mut v, 0, n, i50, h50);
+    let (h25, i25) = at(0.25);
+    let m25 = pick(&mut v, 0, i50, i25, h25);
+    let (h5, i5) = at(0.05);
+    let m5 = pick(&mut v, 0, i25, i5, h5);
+    let (h75, i75) = at(0.75);
+    let m75 = pick(&mut v, i50 + 1, n, i75, h75);
+    let (h95, i95) = at(0.95);
+    let m95 = pick(&mut v, i75 + 1, n, i95, h95);
+    Summary { mean, p5: m5, p25: m25, p50: m50, p75: m75, p95: m95 }
+}
+
+/// The type-7 quantile at position h (order statistic i = ⌊h⌋ and the next)
+/// of `v`, whose elements below index `lo` are all ≤ and from `hi` on all ≥
+/// those in `lo..hi`, with i in `lo..hi`: selects within `lo..hi` only and
+/// leaves `v` partitioned at i.
+fn pick(v: &mut [f64], lo: usize, hi: usize, i: usize, h: f64) -> f64 {
+    let part = &mut v[lo..hi];
+    let (_, x, right) = part.select_nth_unstable_by(i - lo, |a, b| a.total_cmp(b));
+    let x = *x;
+    if h == i as f64 {
+        return x;
+    }
+    // The next order statistic: the least of what follows i in the part, or
+    // the first element after it.
+    let next = right.iter().copied().min_by(|a, b| a.total_cmp(b));
+    let next = match (next, v.get(hi)) {
+        (Some(a), _) => a,
+        (None, Some(&b)) => b,
+        (None, None) => x,
+    };
+    x + (h - i as f64) * (next - x)
 }
 
 impl Simulation {
@@ -127,6 +182,12 @@ impl Simulation {
                 }
             })
             .collect()
+    }
+
+    /// The county's population of one sex (0 male, 1 female) and census
+    /// group (index into `CENSUS_GROUPS`) across draws.
+    pub fn pyramid_values(&self, year: usize, sex: usize, group: usize) -> Vec<f64> {
+        self.pyramid.slice(ndarray::s![.., year, sex, group]).iter().map(|&x| x as f64).collect()
     }
 
     /// Quantile q of a town's metric across draws.
@@ -168,8 +229,17 @@ pub fn draw_rng(seed: u64, draw: usize) -> ChaCha8Rng {
     rng
 }
 
-/// Run one draw into `slab` ([year, town, metric], flattened).
-fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, draw: usize, slab: &mut [f32]) {
+/// Run one draw into `slab` ([year, town, metric], flattened) and its
+/// county pyramid into `pyr` ([year, sex, group], flattened).
+fn run_draw(
+    s: &Scenario,
+    proj: &Projector,
+    years: &[u32],
+    opts: &SimOptions,
+    draw: usize,
+    slab: &mut [f32],
+    pyr: &mut [f32],
+) {
     let mut rng = draw_rng(opts.seed, draw);
     let det = opts.deterministic;
     let demog = proj.sample_draw(&mut rng, det);
@@ -182,22 +252,29 @@ fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, dr
     for town in 0..n_towns {
         let mut carry = Carry::default();
         let mut visit =
-            |year: u32, pop: &crate::demography::base::Pyramid, flows: &crate::demography::project::Flows| {
+            |year: u32, pop: Option<&crate::demography::base::Pyramid>, flows: &crate::demography::project::Flows| {
                 let frac = (year - proj.base_year) as f64 / span;
                 metrics::accumulate(flows, &demand, frac, &mut carry);
                 // The full metrics only in the years reported (4 of 16).
-                if let Some(y) = years.iter().position(|&t| t == year) {
+                if let (Some(y), Some(pop)) = (years.iter().position(|&t| t == year), pop) {
                     metrics::fill(pop, flows, &demand, frac, &carry, &mut out);
+                    for (sex, row) in pop.iter().enumerate() {
+                        let at = (y * 2 + sex) * GROUPS;
+                        for (k, &(lo, hi)) in CENSUS_GROUPS.iter().enumerate() {
+                            pyr[at + k] += row[lo..=hi].iter().sum::<f64>() as f32;
+                        }
+                    }
                     let at = (y * n_towns + town) * Metric::COUNT;
                     for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
                         *dst = *src as f32;
                     }
                 }
             };
+        let report = |year: u32| years.contains(&year);
         if noisy {
-            proj.project_town(town, &demog, &rates, Some(&mut rng), &mut visit);
+            proj.project_town_reporting(town, &demog, &rates, Some(&mut rng), report, &mut visit);
         } else {
-            proj.project_town::<ChaCha8Rng>(town, &demog, &rates, None, &mut visit);
+            proj.project_town_reporting::<ChaCha8Rng>(town, &demog, &rates, None, report, &mut visit);
         }
     }
 }
@@ -214,6 +291,8 @@ pub fn simulate(s: &Scenario, opts: &SimOptions) -> Simulation {
     let n_towns = s.towns.len();
     let per_draw = years.len() * n_towns * Metric::COUNT;
     let mut data = vec![0f32; opts.draws * per_draw];
+    let per_pyr = years.len() * 2 * GROUPS;
+    let mut pyr = vec![0f32; opts.draws * per_pyr];
     let bar = if opts.progress && opts.draws > 1 {
         let b = ProgressBar::new(opts.draws as u64);
         b.set_style(
@@ -225,19 +304,22 @@ pub fn simulate(s: &Scenario, opts: &SimOptions) -> Simulation {
     } else {
         ProgressBar::hidden()
     };
-    data.par_chunks_mut(per_draw.max(1)).enumerate().for_each(|(d, slab)| {
-        run_draw(s, &proj, &years, &opts, d, slab);
+    data.par_chunks_mut(per_draw.max(1)).zip(pyr.par_chunks_mut(per_pyr)).enumerate().for_each(|(d, (slab, p))| {
+        run_draw(s, &proj, &years, &opts, d, slab, p);
         bar.inc(1);
     });
     bar.finish_and_clear();
     let values = Array4::from_shape_vec((opts.draws, years.len(), n_towns, Metric::COUNT), data)
         .expect("shape matches the buffer");
+    let pyramid = Array4::from_shape_vec((opts.draws, years.len(), 2, GROUPS), pyr).expect("shape matches the buffer");
     Simulation {
         years,
         town_codes: s.towns.iter().map(|t| t.code.clone()).collect(),
         town_names: s.towns.iter().map(|t| t.name.clone()).collect(),
+        town_derived: s.towns.iter().map(|t| t.residents_derived).collect(),
         options: opts,
         values,
+        pyramid,
     }
 }
 
@@ -251,6 +333,8 @@ mod tests {
         let v: Vec<f64> = (1..=101).map(|x| x as f64).collect();
         let s = summarise(&v);
         assert_eq!((s.p5, s.p50, s.p95, s.mean), (6.0, 51.0, 96.0, 51.0));
+        // p25 = 1 + 0.25 × 100 = 26, p75 = 76.
+        assert_eq!((s.p25, s.p75), (26.0, 76.0));
         // Type 7 interpolates: quantile 0.5 of [1, 2] = 1.5.
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.5), 1.5);
         assert_eq!(quantile_select(&mut [2.0, 1.0], 0.5), 1.5);
@@ -259,6 +343,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The nested five-quantile summary equals the sorted-order quantiles.
+        #[test]
+        fn summary_equals_sorting(v in proptest::collection::vec(-1e3f64..1e3, 1..300)) {
+            let mut sorted = v.clone();
+            sorted.sort_by(|a, b| a.total_cmp(b));
+            let s = summarise(&v);
+            for (got, q) in [(s.p5, 0.05), (s.p25, 0.25), (s.p50, 0.5), (s.p75, 0.75), (s.p95, 0.95)] {
+                proptest::prop_assert_eq!(got.to_bits(), quantile_sorted(&sorted, q).to_bits());
+            }
+        }
+
         /// Selection gives exactly the sorted-order quantile, ties and all.
         #[test]
         fn selection_equals_sorting(v in proptest::collection::vec(-1e6f64..1e6, 1..200), q in 0.0f64..=1.0) {

@@ -8,8 +8,10 @@
 //! 2. deaths: each sex/age loses q(x) of its members (binomial draws when
 //!    counts are noisy); infants die with q(0) in their first year;
 //! 3. survivors age one year; the open group 100+ keeps its survivors;
-//! 4. net migration = population × rate × age profile, after ageing, never
-//!    taking a cohort below zero.
+//! 4. net migration = population × rate(sex, age) + a fixed number of
+//!    persons(sex, age), after ageing, never taking a cohort below zero (the
+//!    rates are fitted to two censuses, or an assumed class rate × age
+//!    profile; the persons are the urban/rural transfer: [`super::Projector`]).
 //!
 //! So population(t+1) − population(t) = births − deaths + net migration,
 //! exactly, in every step (a property test checks it).
@@ -87,14 +89,24 @@ fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
     Poisson::new(mean).map(|d| d.sample(rng)).unwrap_or(mean)
 }
 
+/// Net migrants per survivor and year, by sex and age (after ageing).
+pub type MigrationRates = [[f64; AGES]; 2];
+
+/// One town's net migration in a year: `rate` × the cell plus `persons`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TownMigration {
+    pub rate: MigrationRates,
+    /// Net migrants by sex and age regardless of the cell's size.
+    pub persons: MigrationRates,
+}
+
 /// Advance `pop` by one year. `rng = None` gives the expected-value
-/// (deterministic) projection; `migration` is the town's net migration per
-/// resident at profile 1 and `profile` its age pattern.
+/// (deterministic) projection; `migration` is the town's net migration by
+/// sex and age (None: a closed population).
 pub fn step<R: Rng + ?Sized>(
     pop: &mut Pyramid,
     rates: &YearRates,
-    migration: f64,
-    profile: &[f64; AGES],
+    migration: Option<&TownMigration>,
     mut rng: Option<&mut R>,
 ) -> Flows {
     // 1. Births from women at the start of the year.
@@ -146,10 +158,10 @@ pub fn step<R: Rng + ?Sized>(
 
     // 4. Net migration, after ageing.
     let mut net = 0.0;
-    if migration != 0.0 {
+    if let Some(mig) = migration {
         let whole_persons = rng.is_some();
-        for row in pop.iter_mut() {
-            net += migrate_row(row, migration, profile, whole_persons);
+        for ((row, rate), persons) in pop.iter_mut().zip(&mig.rate).zip(&mig.persons) {
+            net += migrate_row(row, rate, persons, whole_persons);
         }
     }
     Flows { births, deaths, net_migration: net }
@@ -158,28 +170,33 @@ pub fn step<R: Rng + ?Sized>(
 /// Apply one row's net migration (never taking a cell below zero) and
 /// return it. The AVX2 build is picked at run time where the CPU has it; it
 /// does the same IEEE operations, so the same bytes.
-fn migrate_row(row: &mut [f64; AGES], migration: f64, profile: &[f64; AGES], whole_persons: bool) -> f64 {
+fn migrate_row(row: &mut [f64; AGES], rate: &[f64; AGES], persons: &[f64; AGES], whole_persons: bool) -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            return unsafe { migrate_row_avx2(row, migration, profile, whole_persons) };
+            return unsafe { migrate_row_avx2(row, rate, persons, whole_persons) };
         }
     }
-    migrate_row_generic(row, migration, profile, whole_persons)
+    migrate_row_generic(row, rate, persons, whole_persons)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn migrate_row_avx2(row: &mut [f64; AGES], migration: f64, profile: &[f64; AGES], whole_persons: bool) -> f64 {
-    migrate_row_generic(row, migration, profile, whole_persons)
+unsafe fn migrate_row_avx2(
+    row: &mut [f64; AGES],
+    rate: &[f64; AGES],
+    persons: &[f64; AGES],
+    whole_persons: bool,
+) -> f64 {
+    migrate_row_generic(row, rate, persons, whole_persons)
 }
 
 #[inline(always)]
-fn migrate_row_generic(row: &mut [f64; AGES], migration: f64, profile: &[f64; AGES], whole_persons: bool) -> f64 {
+fn migrate_row_generic(row: &mut [f64; AGES], rate: &[f64; AGES], persons: &[f64; AGES], whole_persons: bool) -> f64 {
     let mut moved = [0.0; AGES];
     for a in 0..AGES {
-        let m = row[a] * migration * profile[a];
+        let m = row[a] * rate[a] + persons[a];
         // Whole persons when counts are noisy.
         let m = if whole_persons { round_half_away(m) } else { m };
         // Never below zero (a plain comparison: f64::max's NaN rule costs a blend per cell).
@@ -226,7 +243,7 @@ mod tests {
         for _ in 0..k {
             let mut p = [[0.0; AGES]; 2];
             p[1][30] = 1000.0;
-            let f = step(&mut p, &rates, 0.0, &[1.0; AGES], Some(&mut rng));
+            let f = step(&mut p, &rates, None, Some(&mut rng));
             assert_eq!(f.births, p[0][0] + p[1][0]);
             boys.push(p[0][0]);
             girls.push(p[1][0]);
@@ -248,7 +265,7 @@ mod tests {
             p[1][a] = 2.0 * a as f64 + 1.0;
         }
         let before = p;
-        let f = step::<ChaCha8Rng>(&mut p, &zero_rates(), 0.0, &[1.0; AGES], None);
+        let f = step::<ChaCha8Rng>(&mut p, &zero_rates(), None, None);
         assert_eq!(f, Flows::default());
         assert_eq!(p[0][0], 0.0);
         for a in 1..OPEN {
@@ -266,7 +283,7 @@ mod tests {
         let mut q = [[0.0; AGES]; 2];
         q[0][OPEN] = 0.4;
         let r = YearRates::new(q, [0.0; AGES], 0.5);
-        step::<ChaCha8Rng>(&mut p, &r, 0.0, &[1.0; AGES], None);
+        step::<ChaCha8Rng>(&mut p, &r, None, None);
         assert!((p[0][OPEN] - 600.0).abs() < 1e-9);
     }
 
@@ -278,11 +295,12 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         for i in 0..2_000 {
             let row: [f64; AGES] = std::array::from_fn(|_| (rng.random::<f64>() * 300.0).floor());
-            let profile: [f64; AGES] = std::array::from_fn(|_| rng.random::<f64>() * 3.0);
-            let rate = (rng.random::<f64>() - 0.6) * 0.2;
+            let r = (rng.random::<f64>() - 0.6) * 0.2;
+            let rate: [f64; AGES] = std::array::from_fn(|_| r * rng.random::<f64>() * 3.0);
             let (mut a, mut b) = (row, row);
-            let na = migrate_row(&mut a, rate, &profile, i % 2 == 0);
-            let nb = migrate_row_generic(&mut b, rate, &profile, i % 2 == 0);
+            let persons: [f64; AGES] = std::array::from_fn(|_| (rng.random::<f64>() - 0.5) * 20.0);
+            let na = migrate_row(&mut a, &rate, &persons, i % 2 == 0);
+            let nb = migrate_row_generic(&mut b, &rate, &persons, i % 2 == 0);
             assert_eq!(na.to_bits(), nb.to_bits());
             assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
             assert!(a.iter().all(|&v| v >= 0.0));
@@ -323,14 +341,19 @@ mod tests {
             let mut f = [0.0; AGES];
             for a in 15..50 { f[a] = asfr; }
             let r = YearRates::new(qs, f, 0.5);
-            let mut profile = [1.0; AGES];
-            profile[90] = 3.0; // strong emigration at one age: the floor at 0 binds
+            let mut rate = [[mig; AGES]; 2];
+            rate[0][90] = 3.0 * mig; // strong emigration at one age: the floor at 0 binds
+            rate[1][90] = 3.0 * mig;
+            let mut persons = [[0.0; AGES]; 2];
+            persons[0][40] = -600.0; // more leavers than persons: the floor binds
+            persons[1][40] = 25.0;
+            let rate = TownMigration { rate, persons };
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let before = total(&p);
             let f = if noisy {
-                step(&mut p, &r, mig, &profile, Some(&mut rng))
+                step(&mut p, &r, Some(&rate), Some(&mut rng))
             } else {
-                step::<ChaCha8Rng>(&mut p, &r, mig, &profile, None)
+                step::<ChaCha8Rng>(&mut p, &r, Some(&rate), None)
             };
             let after = total(&p);
             prop_assert!((after - before - (f.births - f.deaths + f.net_migration)).abs() < 1e-6 * (1.0 + before));

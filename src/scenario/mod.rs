@@ -20,9 +20,16 @@ use std::path::Path;
 /// Column sets of each CSV table: (required, optional).
 pub const TOWN_COLUMNS: (&[&str], &[&str]) = (
     &["code", "name", "kind", "residents_2020", "lat", "lon", "class", "source"],
-    &["aged60_share", "aged65_share", "residents_2010", "residents_derived"],
+    &[
+        "aged60_share",
+        "aged65_share",
+        "residents_2010",
+        "residents_derived",
+        "resident_committees",
+        "village_committees",
+    ],
 );
-pub const AGE_COLUMNS: (&[&str], &[&str]) = (&["age_from", "age_to", "male", "female"], &[]);
+pub const AGE_COLUMNS: (&[&str], &[&str]) = (&["age_from", "age_to", "male", "female"], &["code", "total", "source"]);
 pub const FACILITY_COLUMNS: (&[&str], &[&str]) = (
     &[
         "id",
@@ -87,7 +94,8 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     // it read cleanly, so the report names the real fault.
     let towns_clean = towns.is_some() && problems.len() == before_towns;
     if let (Some(rows), Some(cfg)) = (towns.as_mut(), config.as_ref()) {
-        derive_residents(&mut rows.rows, cfg.population.residents_2020, cfg.population.urban_residents_2020);
+        let p = &cfg.population;
+        derive_residents(&mut rows.rows, p.residents_2020, p.urban_residents_2020, p.rural_residents_2020);
     }
     let ages_src = table(&files.age_structure, AGE_COLUMNS, &mut problems);
     let ages = ages_src.as_ref().map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
@@ -104,6 +112,8 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let mortality = mort_src.as_ref().map(|(s, c)| read_csv::<MortalityRow>(s, c.0, c.1, &mut problems));
     let fert_src = optional(&files.fertility_table, FERTILITY_COLUMNS, &mut problems);
     let fertility = fert_src.as_ref().map(|(s, c)| read_csv::<FertilityRow>(s, c.0, c.1, &mut problems));
+    let c2010_src = optional(&files.census_2010, AGE_COLUMNS, &mut problems);
+    let census_2010 = c2010_src.as_ref().map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
 
     let mut v = validate::Validator { problems: &mut problems };
     if let Some(cfg) = &config {
@@ -136,6 +146,16 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     if let (Some((src, _)), Some(rows)) = (&fert_src, &fertility) {
         v.fertility(src, rows);
     }
+    if let Some(cfg) = config.as_ref() {
+        if let (Some((src, _)), Some(rows)) = (&ages_src, &ages) {
+            v.census_table(src, rows, cfg, 2020, None);
+        }
+        if let (Some((src, _)), Some(rows)) = (&c2010_src, &census_2010) {
+            v.ages(src, rows, None, 0);
+            v.census_table(src, rows, cfg, 2010, ages.as_ref());
+        }
+        v.census_config(&toml_src, cfg);
+    }
 
     if !problems.is_empty() {
         return Err(invalid(problems));
@@ -149,6 +169,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         travel_matrix: into_vec(travel),
         mortality_table: into_vec(mortality),
         fertility_table: into_vec(fertility),
+        census_2010: into_vec(census_2010),
     })
 }
 
@@ -156,11 +177,12 @@ fn into_vec<T>(rows: Option<load::Rows<T>>) -> Vec<T> {
     rows.map(|r| r.rows.into_iter().map(|(_, x)| x).collect()).unwrap_or_default()
 }
 
-/// Fill empty `residents_2020` cells by the rule documented on [`Town`]:
-/// 2010 shares, else urban/rural class split, else an even split, always by
-/// largest remainder so the towns sum exactly to the county total. Towns with
-/// a 2020 figure are never touched.
-fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: Option<u64>) {
+/// Fill empty `residents_2020` cells by the rules documented on [`Town`]:
+/// 2010 shares, else village-level units weighted by the census urban and
+/// rural residents per unit, else the urban/rural class split, else an even
+/// split; always by largest remainder so the towns sum exactly to the county
+/// total. Towns with a 2020 figure are never touched.
+fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: Option<u64>, rural_total: Option<u64>) {
     let known: u64 = rows.iter().map(|(_, t)| t.residents_2020).sum();
     let missing: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].1.residents_2020 == 0).collect();
     if missing.is_empty() || known >= county_total {
@@ -168,9 +190,23 @@ fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: 
     }
     let remaining = county_total - known;
     let all_have_2010 = missing.iter().all(|&i| rows[i].1.residents_2010.unwrap_or(0) > 0);
+    let units = village_unit_weights(rows, urban_total, rural_total);
     let groups: Vec<(u64, Vec<(usize, f64)>)> = if all_have_2010 {
         let w = missing.iter().map(|&i| (i, rows[i].1.residents_2010.unwrap_or(0) as f64)).collect();
         vec![(remaining, w)]
+    } else if let Some((a, b)) = units.filter(|_| missing.iter().all(|&i| has_units(&rows[i].1))) {
+        let w = missing
+            .iter()
+            .map(|&i| {
+                let t = &rows[i].1;
+                (i, a * t.resident_committees.unwrap_or(0) as f64 + b * t.village_committees.unwrap_or(0) as f64)
+            })
+            .collect::<Vec<_>>();
+        if w.iter().all(|x| x.1 > 0.0) {
+            vec![(remaining, w)]
+        } else {
+            vec![(remaining, missing.iter().map(|&i| (i, 1.0)).collect())]
+        }
     } else {
         let of_class = |c: TownClass| -> Vec<(usize, f64)> {
             missing.iter().filter(|&&i| rows[i].1.class == c).map(|&i| (i, 1.0)).collect()
@@ -192,6 +228,27 @@ fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: 
             rows[i].1.residents_derived = true;
         }
     }
+}
+
+fn has_units(t: &Town) -> bool {
+    t.resident_committees.is_some() && t.village_committees.is_some()
+}
+
+/// Persons per 居委会 (a) and per 村委会 (b): the county's census urban
+/// residents over all its 居委会, its rural residents over all its 村委会.
+/// None unless every town has both counts and the census split is given.
+pub fn village_unit_weights(
+    rows: &[(usize, Town)],
+    urban_total: Option<u64>,
+    rural_total: Option<u64>,
+) -> Option<(f64, f64)> {
+    let (u, r) = (urban_total?, rural_total?);
+    if rows.is_empty() || !rows.iter().all(|(_, t)| has_units(t)) {
+        return None;
+    }
+    let rc: u64 = rows.iter().map(|(_, t)| t.resident_committees.unwrap_or(0) as u64).sum();
+    let vc: u64 = rows.iter().map(|(_, t)| t.village_committees.unwrap_or(0) as u64).sum();
+    (rc > 0 && vc > 0).then(|| (u as f64 / rc as f64, r as f64 / vc as f64))
 }
 
 /// Split `total` persons over `(key, weight)` in proportion to the weights,
@@ -242,15 +299,51 @@ mod tests {
                 aged65_share: None,
                 class,
                 source: String::new(),
+                resident_committees: None,
+                village_committees: None,
             },
         )
+    }
+
+    fn with_units(mut t: (usize, Town), rc: u32, vc: u32) -> (usize, Town) {
+        t.1.resident_committees = Some(rc);
+        t.1.village_committees = Some(vc);
+        t
+    }
+
+    #[test]
+    fn village_units_weighted_by_census_urban_and_rural_residents_per_unit() {
+        // County 10,000: 6,000 urban, 4,000 rural. Units (居委会, 村委会):
+        // A (3, 0), B (1, 4), C (0, 4): 4 and 8 in all, so a 居委会 carries
+        // 6,000 / 4 = 1,500 and a 村委会 4,000 / 8 = 500 persons.
+        // Weights A 4,500, B 1,500 + 2,000 = 3,500, C 2,000 (sum 10,000).
+        let mut rows = vec![
+            with_units(town_of(0, None, TownClass::Urban), 3, 0),
+            with_units(town_of(0, None, TownClass::Rural), 1, 4),
+            with_units(town_of(0, None, TownClass::Rural), 0, 4),
+        ];
+        assert_eq!(village_unit_weights(&rows, Some(6000), Some(4000)), Some((1500.0, 500.0)));
+        derive_residents(&mut rows, 10_000, Some(6000), Some(4000));
+        let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
+        assert_eq!(v, vec![4500, 3500, 2000]);
+        // A published at 5,000: B and C share the other 5,000 as 3,500 : 2,000,
+        // i.e. 3,181.8 and 1,818.2, rounded to 3,182 and 1,818.
+        let mut rows = vec![
+            with_units(town_of(5000, None, TownClass::Urban), 3, 0),
+            with_units(town_of(0, None, TownClass::Rural), 1, 4),
+            with_units(town_of(0, None, TownClass::Rural), 0, 4),
+        ];
+        derive_residents(&mut rows, 10_000, Some(6000), Some(4000));
+        let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
+        assert_eq!(v, vec![5000, 3182, 1818]);
+        assert!(!rows[0].1.residents_derived && rows[1].1.residents_derived);
     }
 
     #[test]
     fn missing_2020_figures_split_by_2010_shares() {
         // County 1,000; town A known 400; B and C share 600 as 2010's 1:2.
         let mut rows = vec![town(400, Some(999)), town(0, Some(100)), town(0, Some(200))];
-        derive_residents(&mut rows, 1000, None);
+        derive_residents(&mut rows, 1000, None, None);
         assert_eq!(rows[0].1.residents_2020, 400);
         assert!(!rows[0].1.residents_derived);
         assert_eq!((rows[1].1.residents_2020, rows[2].1.residents_2020), (200, 400));
@@ -261,7 +354,7 @@ mod tests {
     fn largest_remainder_keeps_the_exact_total() {
         // 100 split 1:1:1 → 33.33 each; one town gets the extra person.
         let mut rows = vec![town(0, Some(1)), town(0, Some(1)), town(0, Some(1))];
-        derive_residents(&mut rows, 100, None);
+        derive_residents(&mut rows, 100, None, None);
         let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
         assert_eq!(v.iter().sum::<u64>(), 100);
         assert_eq!(v, vec![34, 33, 33]);
@@ -277,7 +370,7 @@ mod tests {
             town_of(0, None, TownClass::Rural),
             town_of(0, None, TownClass::Rural),
         ];
-        derive_residents(&mut rows, 1000, Some(700));
+        derive_residents(&mut rows, 1000, Some(700), None);
         let v: Vec<u64> = rows.iter().map(|r| r.1.residents_2020).collect();
         assert_eq!(v, vec![300, 400, 150, 150]);
     }
@@ -285,7 +378,7 @@ mod tests {
     #[test]
     fn without_any_basis_the_remainder_is_split_evenly() {
         let mut rows = vec![town_of(0, None, TownClass::Urban), town_of(0, None, TownClass::Rural)];
-        derive_residents(&mut rows, 1001, None);
+        derive_residents(&mut rows, 1001, None, None);
         assert_eq!((rows[0].1.residents_2020, rows[1].1.residents_2020), (501, 500));
     }
 }

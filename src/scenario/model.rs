@@ -20,6 +20,11 @@ pub struct Scenario {
     pub mortality_table: Vec<MortalityRow>,
     /// Optional tabulated fertility (ASFR by single year of age).
     pub fertility_table: Vec<FertilityRow>,
+    /// Optional 2010 census age table of the county (same groups and format
+    /// as `age_structure`): with it, net migration is fitted to the two
+    /// censuses and `civplan backtest` can run.
+    #[serde(default)]
+    pub census_2010: Vec<AgeGroup>,
 }
 
 /// `scenario.toml`.
@@ -72,6 +77,10 @@ pub struct Files {
     pub travel_matrix: Option<String>,
     pub mortality_table: Option<String>,
     pub fertility_table: Option<String>,
+    /// The county's 2010 census age table (`age_from,age_to,male,female`
+    /// with optional `code,total,source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census_2010: Option<String>,
 }
 
 impl Default for Files {
@@ -84,6 +93,7 @@ impl Default for Files {
             travel_matrix: None,
             mortality_table: None,
             fertility_table: None,
+            census_2010: None,
         }
     }
 }
@@ -120,10 +130,40 @@ pub struct Population {
     /// Relative tolerance when age_structure counts are checked against towns.
     #[serde(default = "default_tolerance")]
     pub sum_tolerance_share: f64,
-    /// Registered (户籍) persons aged 60+ in the base year, as the plan
-    /// gives them: the base of norms with `base = "registered"`.
+    /// Census county code of 2020 (6 digits): the `code` of every row of
+    /// `age_structure.csv` and the prefix of every town code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census_code_2020: Option<String>,
+    /// Census county code of 2010, the `code` of every row of the 2010 table
+    /// (differs where the county was re-coded, e.g. 潼南县 500223 → 潼南区 500152).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census_code_2010: Option<String>,
+    /// 2010 census residents (the 2010 table must sum to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residents_2010: Option<u64>,
+    /// 2010 census urban (城镇) residents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urban_residents_2010: Option<u64>,
+    /// 2010 census registered population (户籍人口): data only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_residents_2010: Option<u64>,
+    /// Registered (户籍) persons aged 60+ at the end of 2020, from the plan:
+    /// data for norms that count registered elderly (see
+    /// [`Scenario::registered_ratio_aged60`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_aged60_2020: Option<u64>,
+    /// 2010 census crude birth rate, births per 1,000 residents (closes the
+    /// youngest cohorts when migration is fitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crude_birth_rate_2010_per_1000: Option<f64>,
+    /// 2010 census crude death rate, deaths per 1,000 residents (checks the
+    /// mortality level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crude_death_rate_2010_per_1000: Option<f64>,
+    /// 2020 census rural (乡村) residents: with `urban_residents_2020` it
+    /// calibrates the village-unit rule of [`Town`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rural_residents_2020: Option<u64>,
 }
 
 fn default_tolerance() -> f64 {
@@ -164,6 +204,16 @@ pub struct Mortality {
     pub improvement_rate: Param,
     /// Lee–Carter random-walk volatility of k(t) per year.
     pub improvement_volatility: f64,
+    /// Relative gap between the model's 2010 crude death rate and the
+    /// census one beyond which the gap counts as large and (unless
+    /// `cdr_adjust = false`) the schedule's level is scaled to match
+    /// (needs the 2010 table and `population.crude_death_rate_2010_per_1000`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdr_tolerance_share: Option<f64>,
+    /// Whether a gap beyond `cdr_tolerance_share` scales the level (default
+    /// true); false reports the gap only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdr_adjust: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,10 +233,20 @@ pub struct Fertility {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
-    /// Net migration per resident per year at profile 1, urban towns.
-    pub urban_rate: Param,
+    /// Net migration per resident per year at profile 1, urban towns (only
+    /// without a 2010 census table; with one the rates are fitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urban_rate: Option<Param>,
     /// Net migration per resident per year at profile 1, rural towns.
-    pub rural_rate: Param,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rural_rate: Option<Param>,
+    /// Multiplier of the census-fitted rates, drawn once per draw (with a
+    /// 2010 census table; 1 if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted_scale: Option<Param>,
+    /// No net migration is fitted at this age (at mid-decade) and over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_migration_from_age: Option<u32>,
     /// Relative intensity by five-year age group 0–4 … 95–99, 100+ (21 numbers).
     pub age_profile: Vec<f64>,
 }
@@ -487,13 +547,22 @@ pub enum TownClass {
 ///
 /// Where the 2020 census figure of a town is not published, `residents_2020`
 /// may be left empty: the loader then splits the part of the county's 2020
-/// total not covered by the other towns (1) in proportion to `residents_2010`
-/// (the 2010 census) where every such town has one, else (2) by town class:
-/// `population.urban_residents_2020` less the known urban towns, evenly over
-/// the urban-class towns, the rest evenly over the rural ones, else (3)
-/// evenly over all of them; and sets `residents_derived`. Coordinates may be
-/// empty where no public source gives them: such a town is reachable only
-/// from itself unless the travel matrix says otherwise.
+/// total not covered by the other towns, and sets `residents_derived`, by
+/// the first rule whose data every such town has:
+/// 1. its `residents_2010` (the 2010 census shares);
+/// 2. its village-level units: weight = a × `resident_committees` + b ×
+///    `village_committees`, where a = census urban (城镇) residents ÷ the
+///    county's 居委会 and b = census rural (乡村) residents ÷ its 村委会
+///    (`population.urban_residents_2020`, `rural_residents_2020`), i.e. a
+///    居委会 carries the county's urban residents per unit and a 村委会 its
+///    rural ones;
+/// 3. by town class: `population.urban_residents_2020` less the known urban
+///    towns, evenly over the urban-class towns, the rest evenly over the
+///    rural ones;
+/// 4. evenly.
+///
+/// Coordinates may be empty where no public source gives them: such a town
+/// is reachable only from itself unless the travel matrix says otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Town {
@@ -514,6 +583,12 @@ pub struct Town {
     pub aged65_share: Option<f64>,
     pub class: TownClass,
     pub source: String,
+    /// 居委会/社区 in the town (NBS code list), for the village-unit rule.
+    #[serde(default)]
+    pub resident_committees: Option<u32>,
+    /// 村委会 in the town.
+    #[serde(default)]
+    pub village_committees: Option<u32>,
 }
 
 /// One row of `age_structure.csv`: a five-year (or single-year) group.
@@ -525,6 +600,14 @@ pub struct AgeGroup {
     pub age_to: Option<u32>,
     pub male: f64,
     pub female: f64,
+    /// Census county code of the table (checked against the scenario's mapping).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The table's published total (every row the same; the rows must sum to it).
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Facility types civplan plans. A new type is one variant here plus its
@@ -854,24 +937,28 @@ impl Scenario {
         self.towns.iter().map(|t| t.residents_2020).sum()
     }
 
-    /// Resident persons aged 60+ in the base year: from a county age table,
-    /// else the census share × residents.
-    pub fn resident_aged60_2020(&self) -> Option<f64> {
-        let p = &self.config.population;
-        match p.age_structure_scope {
-            AgeScope::County => {
-                Some(self.age_structure.iter().filter(|g| g.age_from >= 60).map(|g| g.male + g.female).sum())
-            }
-            AgeScope::Reference => p.aged60_share.map(|a| a * self.residents_2020() as f64),
+    /// County census residents aged `from`+ in 2020, from a county-scope
+    /// age table whose groups start at `from` (None otherwise).
+    pub fn census_aged_2020(&self, from: u32) -> Option<f64> {
+        if self.config.population.age_structure_scope != AgeScope::County
+            || !self.age_structure.iter().any(|g| g.age_from == from)
+        {
+            return None;
         }
+        Some(self.age_structure.iter().filter(|g| g.age_from >= from).map(|g| g.male + g.female).sum())
     }
 
-    /// Registered 60+ over resident 60+ in the base year: held constant over
-    /// the projection (an assumption), it turns resident projections into the
-    /// registered base of a norm.
-    pub fn registered_aged60_ratio(&self) -> Option<f64> {
+    /// Registered (户籍) 60+ ÷ census resident 60+ in 2020, where the plan
+    /// gives the registered figure. Norms that count registered elderly scale
+    /// the resident projection by it, holding the ratio constant over the
+    /// projection (an ASSUMPTION: the registered and resident elderly grow
+    /// alike; README, "Population base").
+    pub fn registered_ratio_aged60(&self) -> Option<f64> {
         let reg = self.config.population.registered_aged60_2020? as f64;
-        self.resident_aged60_2020().filter(|r| *r > 0.0).map(|r| reg / r)
+        let resident = self
+            .census_aged_2020(60)
+            .or_else(|| self.config.population.aged60_share.map(|s| s * self.residents_2020() as f64))?;
+        (resident > 0.0).then(|| reg / resident)
     }
 }
 

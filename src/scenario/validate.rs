@@ -175,8 +175,6 @@ impl Validator<'_> {
                 t.push("demography.fertility.age_schedule", "all zero", "a schedule with a positive sum");
             }
         }
-        t.param("demography.migration.urban_rate", &d.migration.urban_rate, -1.0, 1.0, "a rate per resident");
-        t.param("demography.migration.rural_rate", &d.migration.rural_rate, -1.0, 1.0, "a rate per resident");
         if t.vec_len("demography.migration.age_profile", &d.migration.age_profile, 21, "groups 0-4 .. 95-99, 100+") {
             for (i, v) in d.migration.age_profile.iter().enumerate() {
                 t.non_negative(&format!("demography.migration.age_profile.{i}"), *v);
@@ -413,6 +411,185 @@ impl Validator<'_> {
                         .at_line(1),
                     );
                 }
+            }
+        }
+    }
+
+    /// A census age table (2020: `age_structure.csv` in county scope; 2010:
+    /// `files.census_2010`): its `code` cells against the scenario's code
+    /// mapping, its rows against its published `total` and the county totals.
+    pub fn census_table(
+        &mut self,
+        src: &Source,
+        rows: &Rows<AgeGroup>,
+        cfg: &Config,
+        year: u32,
+        other: Option<&Rows<AgeGroup>>,
+    ) {
+        let p = &cfg.population;
+        let (mapped, key) = match year {
+            2010 => (p.census_code_2010.as_deref(), "population.census_code_2010"),
+            _ => (p.census_code_2020.as_deref(), "population.census_code_2020"),
+        };
+        for (line, g) in &rows.rows {
+            if let Some(code) = &g.code {
+                match mapped {
+                    Some(m) if m == code => {}
+                    Some(m) => self.row(
+                        src,
+                        *line,
+                        "code",
+                        code,
+                        format!(
+                            "the county's {year} census code {m} ({key}; a re-coded county maps its old code there)"
+                        ),
+                    ),
+                    None => {
+                        self.row(src, *line, "code", code, format!("a {key} mapping in scenario.toml naming this code"))
+                    }
+                }
+            }
+        }
+        let sum: f64 = rows.rows.iter().map(|(_, g)| g.male + g.female).sum();
+        let mut published = None;
+        for (line, g) in &rows.rows {
+            match (g.total, published) {
+                (Some(t), None) => published = Some((t, *line)),
+                (Some(t), Some((first, l))) if t != first => {
+                    self.row(src, *line, "total", t, format!("the same total on every row ({first} on line {l})"))
+                }
+                _ => {}
+            }
+        }
+        if let Some((t, line)) = published {
+            if (sum - t as f64).abs() > 0.5 {
+                self.row(
+                    src,
+                    line,
+                    "total",
+                    t,
+                    format!("the sum of the rows' male + female ({sum:.0}, off by {:.0})", sum - t as f64),
+                );
+            }
+        }
+        let want = match year {
+            2010 => p.residents_2010,
+            _ => (p.age_structure_scope == AgeScope::County && published.is_some()).then_some(p.residents_2020),
+        };
+        if let (Some(w), Some((t, line))) = (want, published) {
+            if t != w {
+                let k = if year == 2010 { "population.residents_2010" } else { "population.residents_2020" };
+                self.row(src, line, "total", t, format!("{k} = {w}"));
+            }
+        }
+        if let Some(o) = other {
+            let bounds = |r: &Rows<AgeGroup>| r.rows.iter().map(|(_, g)| (g.age_from, g.age_to)).collect::<Vec<_>>();
+            if bounds(rows) != bounds(o) {
+                let line = rows.rows.first().map(|r| r.0).unwrap_or(1);
+                self.row(src, line, "age_from", "groups", "the same age groups as the 2020 table (age_structure)");
+            }
+            for (line, g) in &rows.rows {
+                let five = g.age_to.is_none_or(|to| to == g.age_from + 4 && g.age_from % 5 == 0);
+                if g.age_from >= 10 && !five {
+                    self.row(
+                        src,
+                        *line,
+                        "age_to",
+                        g.age_to.map(|v| v.to_string()).unwrap_or_default(),
+                        format!(
+                            "five-year groups from age 10 ({}-{}): a cohort moves two groups in ten years",
+                            g.age_from,
+                            g.age_from + 4
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Keys that go with a 2010 census table (fitted migration) or without it
+    /// (assumed rates).
+    pub fn census_config(&mut self, src: &Source, c: &Config) {
+        let root = DeTable::parse(&src.text).ok();
+        let mut t = TomlCheck { src, root, problems: self.problems };
+        let p = &c.population;
+        let mig = &c.demography.migration;
+        for (k, v) in [("census_code_2020", &p.census_code_2020), ("census_code_2010", &p.census_code_2010)] {
+            if let Some(code) = v {
+                if code.len() != 6 || !code.chars().all(|ch| ch.is_ascii_digit()) {
+                    t.push(
+                        &format!("population.{k}"),
+                        format!("\"{code}\""),
+                        "a 6-digit county code (e.g. \"500152\")",
+                    );
+                }
+            }
+        }
+        for (k, v) in [
+            ("crude_birth_rate_2010_per_1000", p.crude_birth_rate_2010_per_1000),
+            ("crude_death_rate_2010_per_1000", p.crude_death_rate_2010_per_1000),
+        ] {
+            if let Some(v) = v {
+                t.range(&format!("population.{k}"), v, 0.0, 100.0, "a rate per 1,000 residents");
+            }
+        }
+        if let Some(v) = c.demography.mortality.cdr_tolerance_share {
+            t.range("demography.mortality.cdr_tolerance_share", v, 0.0, 1.0, "a relative tolerance");
+        }
+        if c.files.census_2010.is_some() {
+            if p.age_structure_scope != AgeScope::County {
+                t.push(
+                    "population.age_structure_scope",
+                    "\"reference\"",
+                    "\"county\" with files.census_2010: both census tables are the county's own",
+                );
+            }
+            for (k, v) in
+                [("census_code_2010", p.census_code_2010.is_none()), ("census_code_2020", p.census_code_2020.is_none())]
+            {
+                if v {
+                    t.push(
+                        &format!("population.{k}"),
+                        "",
+                        "the county's census code of that year (files.census_2010 is set)",
+                    );
+                }
+            }
+            if p.crude_birth_rate_2010_per_1000.is_none() {
+                t.push(
+                    "population.crude_birth_rate_2010_per_1000",
+                    "",
+                    "the 2010 census crude birth rate: it closes the cohorts born 2010-2020 when migration is fitted",
+                );
+            }
+            for (k, v) in [("urban_rate", &mig.urban_rate), ("rural_rate", &mig.rural_rate)] {
+                if v.is_some() {
+                    t.push(&format!("demography.migration.{k}"), "set", "no assumed rate: with files.census_2010 the rates are fitted to the two censuses (use fitted_scale for their uncertainty)");
+                }
+            }
+            if let Some(a) = mig.no_migration_from_age {
+                t.range("demography.migration.no_migration_from_age", a as f64, 0.0, 100.0, "an age");
+            }
+            if let Some(f) = &mig.fitted_scale {
+                t.param("demography.migration.fitted_scale", f, 0.0, 5.0, "a multiplier of the fitted rates");
+            }
+        } else {
+            for (k, v) in [("urban_rate", &mig.urban_rate), ("rural_rate", &mig.rural_rate)] {
+                match v {
+                    None => t.push(
+                        &format!("demography.migration.{k}"),
+                        "",
+                        "a net migration rate (or files.census_2010 to fit the rates)",
+                    ),
+                    Some(v) => t.param(&format!("demography.migration.{k}"), v, -1.0, 1.0, "a rate per resident"),
+                }
+            }
+            if mig.fitted_scale.is_some() {
+                t.push(
+                    "demography.migration.fitted_scale",
+                    "set",
+                    "files.census_2010: there are no fitted rates to scale without it",
+                );
             }
         }
     }

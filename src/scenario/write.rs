@@ -27,6 +27,9 @@ pub fn save(scenario: &Scenario, dir: &Path) -> io::Result<()> {
     if let Some(p) = &f.fertility_table {
         write_csv(&dir.join(p), &scenario.fertility_table, FERTILITY_COLUMNS)?;
     }
+    if let Some(p) = &f.census_2010 {
+        write_csv(&dir.join(p), &scenario.census_2010, AGE_COLUMNS)?;
+    }
     Ok(())
 }
 

@@ -104,7 +104,7 @@ impl NormCtx<'_> {
     fn base_factor(&self) -> f64 {
         match self.norm.base {
             PopulationBase::Resident => 1.0,
-            PopulationBase::Registered => self.s.registered_aged60_ratio().unwrap_or(1.0),
+            PopulationBase::Registered => self.s.registered_ratio_aged60().unwrap_or(1.0),
         }
     }
 }
