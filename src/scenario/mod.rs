@@ -2,6 +2,7 @@
 //! CSV tables it names. [`load`] returns a checked [`Scenario`] or every
 //! problem found, each with file, line, key, value and what was expected.
 
+pub mod assumptions;
 mod error;
 mod load;
 mod model;
@@ -137,6 +138,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         v.fertility(src, rows);
     }
 
+    let assumptions = config.as_ref().map(|c| assumptions::extract(&dir, &c.files, &mut problems)).unwrap_or_default();
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
@@ -149,6 +151,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         travel_matrix: into_vec(travel),
         mortality_table: into_vec(mortality),
         fertility_table: into_vec(fertility),
+        assumptions,
     })
 }
 

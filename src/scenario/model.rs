@@ -20,6 +20,10 @@ pub struct Scenario {
     pub mortality_table: Vec<MortalityRow>,
     /// Optional tabulated fertility (ASFR by single year of age).
     pub fertility_table: Vec<FertilityRow>,
+    /// Every `ASSUMPTION` stated in the scenario's comments and source cells
+    /// (saved as `inputs/assumptions.csv`).
+    #[serde(skip)]
+    pub assumptions: Vec<super::assumptions::Assumption>,
 }
 
 /// `scenario.toml`.

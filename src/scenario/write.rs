@@ -27,6 +27,8 @@ pub fn save(scenario: &Scenario, dir: &Path) -> io::Result<()> {
     if let Some(p) = &f.fertility_table {
         write_csv(&dir.join(p), &scenario.fertility_table, FERTILITY_COLUMNS)?;
     }
+    // The comments that state them are not in the resolved scenario.toml.
+    assumptions::write(&dir.join(assumptions::ASSUMPTIONS_FILE), &scenario.assumptions)?;
     Ok(())
 }
 
