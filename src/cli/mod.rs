@@ -8,6 +8,7 @@ mod common;
 pub mod describe;
 pub mod locate;
 pub mod plan;
+pub mod report;
 pub mod simulate;
 pub mod validate;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Site and size facilities against the county's norms.
     Plan(plan::PlanArgs),
+    /// The county report of a results folder: report.html, sites.geojson, plan.xlsx.
+    Report(report::ReportArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Describe(args) => describe::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Report(args) => report::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }
