@@ -456,13 +456,24 @@ fn side_panel(d: &ReportData, lang: Lang, l: Option<&Layout>) -> String {
             esc(&unlocated.join(lang.t("、", ", ")))
         );
     }
-    let off: Vec<&Site> = d
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| l.is_none_or(|l| !l.site_xy.contains_key(k)))
-        .map(|(_, s)| s)
-        .collect();
+    let Some(l) = l else {
+        // No map at all: every site is in the tables; do not list them twice.
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            esc(&match lang {
+                Lang::Zh => format!("{} 处设施均无法在图上标出，见第 5、6 节。", d.sites.len()),
+                Lang::En => format!(
+                    "None of the {} facilities can be placed on a map; sections 5 and 6 list them.",
+                    d.sites.len()
+                ),
+            })
+        );
+        o.push_str("</div>\n");
+        return o;
+    };
+    let off: Vec<&Site> =
+        d.sites.iter().enumerate().filter(|(k, _)| !l.site_xy.contains_key(k)).map(|(_, s)| s).collect();
     if !off.is_empty() {
         let _ = writeln!(
             o,

@@ -82,7 +82,7 @@ svg text { font-family: inherit; }
   section { break-before: page; page-break-before: always; margin: 0; }
   section:first-of-type { break-before: auto; page-break-before: auto; }
   table { font-size: 9px; }
-  tr, figure, svg { break-inside: avoid; page-break-inside: avoid; }
+  tr, figure, svg, .side { break-inside: avoid; page-break-inside: avoid; }
   svg { max-width: 100%; height: auto; }
   .grid3 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
