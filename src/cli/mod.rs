@@ -9,6 +9,7 @@ mod common;
 pub mod describe;
 pub mod locate;
 pub mod plan;
+pub mod report;
 pub mod simulate;
 pub mod validate;
 
@@ -54,6 +55,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Back-test: project 2010 → 2020 and compare with the 2020 census.
     Backtest(backtest::BacktestArgs),
+    /// The county report of a results folder: report.html, sites.geojson, plan.xlsx.
+    Report(report::ReportArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Backtest(args) => backtest::run(args),
+        Command::Report(args) => report::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }

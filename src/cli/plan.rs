@@ -85,6 +85,9 @@ pub struct PlanArgs {
     /// No progress bar, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the county report (report.html, sites.geojson, plan.xlsx) into the output folder.
+    #[arg(long)]
+    pub report: bool,
 }
 
 pub fn run(args: PlanArgs) -> ExitCode {
@@ -213,6 +216,11 @@ pub fn run(args: PlanArgs) -> ExitCode {
                     }
                 }
                 eprintln!("→ {}", path.display());
+            }
+            if args.report {
+                if let Err(code) = super::report::write(&path, crate::report::html::Lang::Zh, None, args.quiet) {
+                    return ExitCode::from(code);
+                }
             }
         }
         Err(e) => {

@@ -2,7 +2,11 @@
 //! resolved inputs beside its tables.
 
 pub mod atomic;
+pub mod county;
 pub mod describe;
+pub mod geojson;
+pub mod html;
 pub mod manifest;
 pub mod plan;
 pub mod simulate;
+pub mod xlsx;

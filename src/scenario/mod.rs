@@ -2,6 +2,7 @@
 //! CSV tables it names. [`load`] returns a checked [`Scenario`] or every
 //! problem found, each with file, line, key, value and what was expected.
 
+pub mod assumptions;
 mod error;
 mod load;
 mod model;
@@ -157,6 +158,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         v.census_config(&toml_src, cfg);
     }
 
+    let assumptions = config.as_ref().map(|c| assumptions::extract(&dir, &c.files, &mut problems)).unwrap_or_default();
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
@@ -170,6 +172,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         mortality_table: into_vec(mortality),
         fertility_table: into_vec(fertility),
         census_2010: into_vec(census_2010),
+        assumptions,
     })
 }
 

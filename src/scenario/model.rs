@@ -25,6 +25,10 @@ pub struct Scenario {
     /// censuses and `civplan backtest` can run.
     #[serde(default)]
     pub census_2010: Vec<AgeGroup>,
+    /// Every `ASSUMPTION` stated in the scenario's comments and source cells
+    /// (saved as `inputs/assumptions.csv`).
+    #[serde(skip)]
+    pub assumptions: Vec<super::assumptions::Assumption>,
 }
 
 /// `scenario.toml`.

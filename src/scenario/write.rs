@@ -30,6 +30,8 @@ pub fn save(scenario: &Scenario, dir: &Path) -> io::Result<()> {
     if let Some(p) = &f.census_2010 {
         write_csv(&dir.join(p), &scenario.census_2010, AGE_COLUMNS)?;
     }
+    // The comments that state them are not in the resolved scenario.toml.
+    assumptions::write(&dir.join(assumptions::ASSUMPTIONS_FILE), &scenario.assumptions)?;
     Ok(())
 }
 
