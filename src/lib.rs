@@ -15,6 +15,7 @@ pub mod cli;
 pub mod demand;
 pub mod demography;
 pub mod geo;
+pub mod limits;
 pub mod locate;
 pub mod plan;
 pub mod report;
