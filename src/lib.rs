@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod demand;
 pub mod demography;
+pub mod diag;
 pub mod geo;
 pub mod limits;
 pub mod locate;
@@ -21,3 +22,4 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod solver;
+pub mod table;

@@ -98,10 +98,11 @@ fn negative_speed() {
 
 #[test]
 fn impossible_beta_prevalence() {
-    // First item of `disability_prevalence`, indented two spaces on line 47.
+    // First item of `disability_prevalence`, line 47: `  { dist = "beta", mean = 1.06, ...`
+    // — the mean's value starts in column 27.
     assert_reports(
         &[("scenario.toml", "mean = 0.06, sd = 0.015", "mean = 1.06, sd = 0.015")],
-        "scenario.toml:47:3: `demand.disability_prevalence.0` = { dist = \"beta\", mean = 1.06, sd = 0.015 }: a beta mean must lie in [0, 1]",
+        "scenario.toml:47:27: `demand.disability_prevalence.0.mean` = 1.06: a beta mean in [0, 1]",
     );
 }
 
@@ -159,7 +160,7 @@ fn swapped_coordinates() {
 fn non_finite_land() {
     assert_reports(
         &[("facilities.csv", "2400,,,,government", "NaN,,,,government")],
-        "facilities.csv:3:48: `land_m2` = NaN: a finite number >= 0",
+        "facilities.csv:3:48: `land_m2` = NaN: an area in m² in [0, 1e10]",
     );
 }
 
@@ -229,7 +230,8 @@ fn towns_not_summing_to_county_total() {
 fn unknown_town_kind() {
     assert_reports(
         &[("towns.csv", "乙镇,town", "乙镇,village")],
-        "towns.csv:3:15: `kind` = \"village\": one of `street`, `town`, `township`",
+        // Line 3 `500000101000,乙镇,village,…`: 12 digits, a comma, two characters, a comma → column 17.
+        "towns.csv:3:17: `kind` = \"village\": one of `street`, `town`, `township`",
     );
 }
 
@@ -237,7 +239,8 @@ fn unknown_town_kind() {
 fn unknown_facility_type() {
     assert_reports(
         &[("facilities.csv", "F4,cemetery", "F4,graveyard")],
-        "facilities.csv:5:3: `type` = \"graveyard\": one of `elderly_centre`, `care_institution`, `community_station`, `disabled_care_centre`, `funeral_home`, `funeral_station`, `cemetery`",
+        // Line 5 `F4,graveyard,…`: the type starts in column 4.
+        "facilities.csv:5:4: `type` = \"graveyard\": one of `elderly_centre`, `care_institution`, `community_station`, `disabled_care_centre`, `funeral_home`, `funeral_station`, `cemetery`",
     );
 }
 
