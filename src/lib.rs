@@ -11,6 +11,7 @@
 // when written with explicit indices; iterator rewrites obscure it.
 #![allow(clippy::needless_range_loop)]
 
+pub mod checks;
 pub mod cli;
 pub mod demand;
 pub mod demography;

@@ -188,6 +188,7 @@ fn run_draw(s: &Scenario, proj: &Projector, years: &[u32], opts: &SimOptions, dr
                 // The full metrics only in the years reported (4 of 16).
                 if let Some(y) = years.iter().position(|&t| t == year) {
                     metrics::fill(pop, flows, &demand, frac, &carry, &mut out);
+                    debug_assert_eq!(crate::checks::pyramid(pop).and(crate::checks::demand_row(&out)), Ok(()));
                     let at = (y * n_towns + town) * Metric::COUNT;
                     for (dst, src) in slab[at..at + Metric::COUNT].iter_mut().zip(out.iter()) {
                         *dst = *src as f32;

@@ -491,7 +491,9 @@ fn solve_with(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, opts: &PlanOp
     let solves = blocks.len() + 2 * short.len();
     let solved: Vec<_> = solved.into_iter().map(|x| x.expect("every block solved")).collect();
     let values = built.milp.gather(&blocks, &solved);
-    Ok(report(s, d, rc, built.read(&values, blocks.len()), solves))
+    let plan = report(s, d, rc, built.read(&values, blocks.len()), solves);
+    debug_assert_eq!(crate::checks::plan(s, &plan), Ok(()));
+    Ok(plan)
 }
 
 fn report(s: &Scenario, d: &PlanDemand, rc: Option<&Recourse>, r: Solved, solves: usize) -> Plan {
