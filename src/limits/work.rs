@@ -44,6 +44,7 @@ impl Budget {
     pub fn from_env() -> Self {
         if let Some(mb) = std::env::var("CIVPLAN_MEMORY_LIMIT_MB").ok().and_then(|v| v.trim().parse::<f64>().ok()) {
             if mb.is_finite() && mb > 0.0 {
+                // MB as memory is counted: MiB.
                 return Budget { bytes: mb * 1024.0 * 1024.0, source: "set by CIVPLAN_MEMORY_LIMIT_MB".into() };
             }
         }
@@ -213,21 +214,21 @@ pub fn group(n: u64) -> String {
     out
 }
 
-/// 15.5 GB, 300 MB.
+/// 14.4 GiB, 300.0 MiB (binary units, as memory is counted).
 pub fn human(bytes: f64) -> String {
-    const UNITS: [&str; 7] = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
+    const UNITS: [&str; 7] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if !bytes.is_finite() {
         return "more than can be counted".into();
     }
     let mut v = bytes;
     let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
         u += 1;
     }
     if u == 0 {
         format!("{v:.0} bytes")
-    } else if u == UNITS.len() - 1 && v >= 1000.0 {
+    } else if u == UNITS.len() - 1 && v >= 1024.0 {
         format!("{:.1e} bytes", bytes)
     } else {
         format!("{v:.1} {}", UNITS[u])
@@ -246,8 +247,8 @@ fn machine_memory() -> Option<f64> {
 mod tests {
     use super::*;
 
-    fn budget(gb: f64) -> Budget {
-        Budget { bytes: gb * 1e9, source: "a test".into() }
+    fn budget(gib: f64) -> Budget {
+        Budget { bytes: gib * GIB, source: "a test".into() }
     }
 
     #[test]
@@ -260,16 +261,16 @@ mod tests {
 
     #[test]
     fn a_run_too_large_says_what_would_fit() {
-        // 10⁶ draws of 46 towns: 15.456 GB against 8 GB; 8e9 / 15,456 bytes
-        // per draw = 517,598 draws fit.
+        // 10⁶ draws of 46 towns: 15,456,000,000 bytes = 14.39 GiB against
+        // 8 GiB = 8,589,934,592 bytes; / 15,456 bytes per draw = 555,766.99: 555,766 draws fit.
         let p = simulation(1_000_000, 4, 46);
         let scale = Scale { what: "--draws", count: 1_000_000, bytes_per_unit: simulation_per_draw(4, 46) };
         let e = budget(8.0).check("--draws 1000000", &[p], Some(scale)).unwrap_err();
-        assert_eq!(e.fit, Some(("--draws", 517_598)));
+        assert_eq!(e.fit, Some(("--draws", 555_766)));
         assert_eq!(
             e.to_string(),
-            "--draws 1000000: needs about 15.5 GB of memory (15.5 GB for 1,000,000 draws × 4 years × 46 towns × 21 \
-metrics × 4 bytes), more than the limit of 8.0 GB (a test); use --draws 517598 or less"
+            "--draws 1000000: needs about 14.4 GiB of memory (14.4 GiB for 1,000,000 draws × 4 years × 46 towns × 21 \
+metrics × 4 bytes), more than the limit of 8.0 GiB (a test); use --draws 555766 or less"
         );
     }
 
@@ -279,7 +280,8 @@ metrics × 4 bytes), more than the limit of 8.0 GB (a test); use --draws 517598 
         assert_eq!(group(1000), "1,000");
         assert_eq!(group(1234567), "1,234,567");
         assert_eq!(human(999.0), "999 bytes");
-        assert_eq!(human(15_456_000.0), "15.5 MB");
+        assert_eq!(human(15_456_000.0), "14.7 MiB");
+        assert_eq!(human(8.0 * GIB), "8.0 GiB");
         assert_eq!(human(f64::INFINITY), "more than can be counted");
     }
 
