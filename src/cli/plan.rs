@@ -23,7 +23,8 @@ unit cost for demand it cannot serve; robust.csv reports expected and worst unme
 Writes sites.csv, assignments.csv, compliance.csv, plan.json and inputs/ to --out (with \
 --stability N also stability.csv: the share of N single-draw plans in which each candidate opens; \
 with --robust also robust.csv).\n\n\
-Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met.",
+Exit codes: 0 plan meets every norm, 1 failure, 2 bad input, 3 some norm cannot be met, 4 a solve \
+stopped at --time-limit (the plan is the best found and its gap is reported; not proven optimal).",
     after_help = "Examples:\n  civplan plan scenarios/yubei\n  civplan plan scenarios/anyue --year 2030 --quantile 0.5\n  civplan plan scenarios/dianjiang --stability 200 --draws 200\n  civplan plan scenarios/tongliang --robust --scenarios 50"
 )]
 pub struct PlanArgs {
@@ -69,6 +70,10 @@ pub struct PlanArgs {
     /// Output folder (default: results/<county pinyin>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// HiGHS time limit per solve, seconds: a solve that reaches it returns its best plan, with status
+    /// time_limit and its gap, and the exit code is 4.
+    #[arg(long, value_name = "S", default_value_t = 300.0)]
+    pub time_limit: f64,
     /// Worker threads for the simulation and --stability (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -104,21 +109,20 @@ pub fn run(args: PlanArgs) -> ExitCode {
             }
         }
     }
-    if args.robust && args.scenarios == 0 {
-        eprintln!("error: --scenarios 0: expected at least 1 draw for the robust plan");
-        return ExitCode::from(exit::INPUT);
-    }
-    if !(args.unmet_penalty_factor >= 0.0 && args.unmet_penalty_factor.is_finite()) {
-        eprintln!("error: --unmet-penalty-factor {}: expected a finite number >= 0", args.unmet_penalty_factor);
-        return ExitCode::from(exit::INPUT);
-    }
-    if !(0.0..=1.0).contains(&args.quantile) {
-        eprintln!("error: --quantile {}: expected a number in [0, 1]", args.quantile);
-        return ExitCode::from(exit::INPUT);
-    }
-    if args.travel_weight.is_some_and(|w| !(w >= 0.0 && w.is_finite())) {
-        eprintln!("error: --travel-weight: expected a finite number >= 0");
-        return ExitCode::from(exit::INPUT);
+    let work = common::PlanWork {
+        draws: args.draws,
+        stability: args.stability,
+        scenarios: args.robust.then_some(args.scenarios),
+        threads: args.threads,
+        time_limit: args.time_limit,
+        deterministic: args.deterministic,
+        quantile: args.quantile,
+        travel_weight: args.travel_weight,
+        penalty_factor: args.unmet_penalty_factor,
+    };
+    let dir = common::out_dir(&s, args.out.clone());
+    if let Err(code) = common::plan_work(&s, &work).and_then(|()| common::check_out(&dir)) {
+        return code;
     }
     let year = args.year.unwrap_or(s.config.meta.target_years[0]);
     if !s.config.meta.target_years.contains(&year) && year != s.config.meta.base_year {
@@ -134,7 +138,8 @@ pub fn run(args: PlanArgs) -> ExitCode {
     sim_opts.seed = args.seed.unwrap_or(sim_opts.seed);
     sim_opts.deterministic = args.deterministic;
     sim_opts.progress = common::show_progress(args.quiet);
-    let opts = PlanOptions { travel_weight: args.travel_weight, ..PlanOptions::default() };
+    let mut opts = PlanOptions { travel_weight: args.travel_weight, ..PlanOptions::default() };
+    opts.solve.time_limit_s = args.time_limit;
     let result = common::with_threads(args.threads, || {
         let sim = simulate(&s, &sim_opts);
         let p = if args.robust {
@@ -172,6 +177,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         "travel_yuan_per_person_minute": args.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute),
         "mip_rel_gap": opts.solve.mip_rel_gap,
         "highs_threads": opts.solve.threads,
+        "time_limit_s": opts.solve.time_limit_s,
         "stability_draws": args.stability,
         "robust": args.robust,
         "robust_draws": if args.robust { Some(args.scenarios) } else { None },
@@ -179,7 +185,6 @@ pub fn run(args: PlanArgs) -> ExitCode {
         "nursing_per_site": s.config.norms.nursing_bed_min_share.as_ref().is_some_and(|n| n.per_site),
         "land_per_street": s.config.norms.elderly_land_m2_per_resident.as_ref().is_some_and(|n| n.per_street),
     });
-    let dir = common::out_dir(&s, args.out);
     let written = out::write(&s, &p, &dir, &manifest, st.as_ref());
     match written {
         Ok(path) => {
@@ -187,8 +192,8 @@ pub fn run(args: PlanArgs) -> ExitCode {
                 print!("{}", out::summary(&s, &p));
                 if let Some(st) = &st {
                     println!(
-                        "\nstability over {} draws ({} could not meet every norm):",
-                        st.draws, st.infeasible_draws
+                        "\nstability over {} draws ({} could not meet every norm, {} stopped at the time limit):",
+                        st.draws, st.infeasible_draws, st.time_limited_draws
                     );
                     for (id, share) in st.open_share.iter().filter(|(_, v)| *v > 0.0) {
                         println!("  {id:<18} opens in {:>5.1}% of draws", share * 100.0);
@@ -202,5 +207,5 @@ pub fn run(args: PlanArgs) -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     }
-    ExitCode::from(if p.feasible() { exit::OK } else { exit::INFEASIBLE })
+    common::plan_exit(p.feasible(), p.status, st.as_ref().map_or(0, |st| st.time_limited_draws))
 }

@@ -307,6 +307,8 @@ pub struct Stability {
     pub open_share: Vec<(String, f64)>,
     /// Draws whose plan could not meet every norm.
     pub infeasible_draws: usize,
+    /// Draws whose plan stopped at the time limit (best found, not proven optimal).
+    pub time_limited_draws: usize,
 }
 
 /// Solve the plan for the first `n` draws of `sim` at `year`.
@@ -333,5 +335,10 @@ pub fn stability(
             (c.id.clone(), if n > 0 { k as f64 / n as f64 } else { 0.0 })
         })
         .collect();
-    Ok(Stability { draws: n, open_share, infeasible_draws: plans.iter().filter(|p| !p.feasible()).count() })
+    Ok(Stability {
+        draws: n,
+        open_share,
+        infeasible_draws: plans.iter().filter(|p| !p.feasible()).count(),
+        time_limited_draws: plans.iter().filter(|p| p.status == crate::solver::SolveStatus::TimeLimit).count(),
+    })
 }
