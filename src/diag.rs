@@ -41,7 +41,8 @@ impl Problem {
             line: None,
             column: None,
             key: short(&key.into()),
-            value: short(value.as_ref()),
+            // Room for the quotes of a value already cut by [`quoted`].
+            value: cut(value.as_ref(), VALUE_CHARS + 3),
             expected: expected.into(),
             span: None,
             source: None,
@@ -88,9 +89,13 @@ impl Problem {
 /// with line breaks, tabs and other control characters escaped, so a cell
 /// holding a line break or a 10 MB line still gives a one-line message.
 pub fn short(s: &str) -> String {
+    cut(s, VALUE_CHARS)
+}
+
+fn cut(s: &str, chars: usize) -> String {
     let mut out = String::new();
     for (n, c) in s.chars().enumerate() {
-        if n == VALUE_CHARS {
+        if n == chars {
             out.push('…');
             break;
         }

@@ -99,7 +99,11 @@ fn load_with(dir: &Path, toml_path: &Path, io: &Reader) -> Result<Scenario, Scen
         derive_residents(&mut t.rows, cfg.population.residents_2020, cfg.population.urban_residents_2020);
     }
     let ages = read_csv::<AgeGroup>(&dir.join(&files.age_structure), io, AGE_COLUMNS, &mut problems);
+    let before_facilities = problems.len();
     let facilities = read_csv::<Facility>(&dir.join(&files.facilities), io, FACILITY_COLUMNS, &mut problems);
+    // As for towns: candidates' references to facilities only against a
+    // facilities table that read cleanly.
+    let facilities_clean = facilities.is_some() && problems.len() == before_facilities;
     let candidates = read_csv::<Candidate>(&dir.join(&files.candidates), io, CANDIDATE_COLUMNS, &mut problems);
     fn optional<T: serde::de::DeserializeOwned>(
         dir: &Path,
@@ -139,7 +143,7 @@ fn load_with(dir: &Path, toml_path: &Path, io: &Reader) -> Result<Scenario, Scen
         v.facilities(f, &town_codes);
     }
     if let Some(c) = &candidates {
-        v.candidates(c, &town_codes, facilities.as_ref());
+        v.candidates(c, &town_codes, facilities.as_ref().filter(|_| facilities_clean));
     }
     if let Some(t) = &travel {
         v.travel(t, &town_codes);

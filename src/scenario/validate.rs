@@ -567,7 +567,7 @@ digits: format the column as Text and re-enter the codes",
             if !towns.is_empty() && !towns.contains(&c.town_code) {
                 self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
             }
-            if let Some(e) = &c.expands {
+            if let (Some(e), Some(_)) = (&c.expands, facilities) {
                 match fac.get(e.as_str()) {
                     None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
                     Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => self.row(

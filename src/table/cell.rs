@@ -61,6 +61,10 @@ pub fn with_hint(what: &str, s: &str) -> String {
 }
 
 fn hint(s: &str) -> Option<String> {
+    // A cell this long is no mistyped number; do not scan it.
+    if s.len() > 200 {
+        return None;
+    }
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     if let Some(e) = EXCEL_ERRORS.iter().find(|e| s.eq_ignore_ascii_case(e)) {
         return Some(format!(
