@@ -4,10 +4,10 @@
 
 use super::error::LocateError;
 use super::result::Verdict;
-use crate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{Outcome, SolveOptions, SolveStatus};
 use good_lp::solvers::highs::highs;
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
-use highs::{HighsModelStatus, HighsSolutionStatus};
+use highs::HighsSolutionStatus;
 use std::collections::HashMap;
 
 /// Optimisation direction.
@@ -76,24 +76,11 @@ pub(crate) fn solve(
     let solved = model.try_solve().map_err(|e| LocateError::Solver(format!("HiGHS failed: {e:?}")))?;
     let gap = solved.mip_gap();
     let gap = if gap.is_finite() { gap.max(0.0) } else { f64::INFINITY };
-    let status = match solved.status() {
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(LocateError::Infeasible(infeasible.to_string()))
-        }
-        HighsModelStatus::Unbounded => return Err(LocateError::Solver("HiGHS reports an unbounded model".into())),
-        HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
-            if gap > 0.0 && gap.is_finite() {
-                SolveStatus::GapLimit
-            } else {
-                SolveStatus::Optimal
-            }
-        }
-        HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
-        other => return Err(LocateError::Solver(format!("HiGHS ended with status {other:?}"))),
+    let status = match Outcome::of(solved.status(), gap) {
+        Outcome::Infeasible => return Err(LocateError::Infeasible(infeasible.to_string())),
+        Outcome::Unbounded => return Err(LocateError::Solver("HiGHS reports an unbounded model".into())),
+        Outcome::Stopped(s) => s,
+        Outcome::Other(other) => return Err(LocateError::Solver(format!("HiGHS ended with status {other:?}"))),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
         return Err(LocateError::Solver(format!(
