@@ -25,8 +25,10 @@
 //!   same layout); line 4 `C3,disabled_care_centre,乙镇敬老院升级,500000101000,F2,…`
 //!   (expands 46).
 
+mod common;
+
 use civplan::scenario::{load, ScenarioError};
-use std::collections::BTreeMap;
+use common::snapshot;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,12 +37,7 @@ use std::process::Command;
 fn broken(edits: &[(&str, &str, &str)]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("mini");
-    fs::create_dir_all(&dir).unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-    for e in fs::read_dir(&src).unwrap() {
-        let e = e.unwrap();
-        fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    common::copy_mini(&dir);
     for (file, old, new) in edits {
         let p = dir.join(file);
         let text = fs::read_to_string(&p).unwrap();
@@ -71,24 +68,6 @@ fn problems(dir: &Path) -> Vec<String> {
         }
         Err(e) => vec![e.to_string().replace(&format!("{}/", dir.display()), "")],
     }
-}
-
-/// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p.clone());
-                out.insert(p, Vec::new());
-            } else {
-                out.insert(p.clone(), fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// `civplan simulate <dir> --out <tmp>/out`: exit 2, every expected line on
