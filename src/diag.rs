@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 /// Longest value shown in a message, in characters.
 pub const VALUE_CHARS: usize = 60;
+/// Longest expectation shown, in characters.
+pub const EXPECTED_CHARS: usize = 500;
 /// Longest line shown in an excerpt, in characters.
 const LINE_CHARS: usize = 160;
 
@@ -43,7 +45,8 @@ impl Problem {
             key: short(&key.into()),
             // Room for the quotes of a value already cut by [`quoted`].
             value: cut(value.as_ref(), VALUE_CHARS + 3),
-            expected: expected.into(),
+            // Expectations may quote what the file holds (a header, an id).
+            expected: cut(&expected.into(), EXPECTED_CHARS),
             span: None,
             source: None,
         }

@@ -16,6 +16,8 @@ pub mod cli;
 pub mod demand;
 pub mod demography;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geo;
 pub mod limits;
 pub mod locate;
