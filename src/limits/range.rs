@@ -202,7 +202,7 @@ impl Unit {
             Unit::Year => "calendar years civplan can project",
             Unit::Years => "longer than any building lasts",
             Unit::Age => "older than anyone has lived",
-            Unit::Factor => "a million times the unit cost",
+            Unit::Factor => "a million times its unit (a penalty factor, a relative weight)",
             Unit::Seconds => "about 4 months",
             Unit::Threads => "more cores than a machine has",
             Unit::Draws => "Monte Carlo error below 0.1 % long before",
@@ -311,6 +311,16 @@ mod tests {
         assert_eq!(show(f64::NAN), "NaN");
         assert_eq!(show(f64::NEG_INFINITY), "-inf");
         assert_eq!(show(1e-9), "1e-9");
+    }
+
+    /// The README's table is this module's (a new unit or range updates both).
+    #[test]
+    fn the_readme_shows_these_ranges() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md's range table differs from limits::range::markdown_table()"
+        );
     }
 
     /// The worst product the locate models form stays below HiGHS's
