@@ -270,29 +270,29 @@ impl Table {
 
 /// Byte spans of the first `n` fields of the record starting at `start`,
 /// each trimmed of white space (quotes kept), as the csv crate splits them
-/// (RFC 4180: `,` separates, `"` quotes, `""` escapes a quote).
+/// (RFC 4180: `,` separates; a `"` opening a field quotes it, `""` inside
+/// escapes a quote; a `"` elsewhere is an ordinary character).
 fn field_spans(text: &str, start: usize, n: usize) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut spans = Vec::with_capacity(n);
-    let mut i = start;
+    let mut i = start.min(b.len());
     for _ in 0..n {
         let field_start = i;
-        let mut quoted = false;
-        while i < b.len() && b[i] != b',' && b[i] != b'\n' && b[i] != b'\r' {
-            if b[i] == b'"' && !quoted && text[field_start..i].trim().is_empty() {
-                quoted = true;
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'"' {
-                        if i + 1 < b.len() && b[i + 1] == b'"' {
-                            i += 2;
-                            continue;
-                        }
-                        break;
+        if i < b.len() && b[i] == b'"' {
+            i += 1;
+            while i < b.len() {
+                if b[i] == b'"' {
+                    if i + 1 < b.len() && b[i + 1] == b'"' {
+                        i += 2;
+                        continue;
                     }
                     i += 1;
+                    break;
                 }
+                i += 1;
             }
+        }
+        while i < b.len() && b[i] != b',' && b[i] != b'\n' && b[i] != b'\r' {
             i += 1;
         }
         let i_end = i.min(b.len());
@@ -331,10 +331,16 @@ mod tests {
 
     #[test]
     fn spans_point_at_the_cells() {
-        let text = "id,beds\n a , \"1,5\" \nb,\"x\"\"y\"\n";
+        let text = "id,beds\n a ,\"1,5\" \nb,\"x\"\"y\"\n";
         let spans = field_spans(text, 8, 2);
         assert_eq!(&text[spans[0].clone()], "a");
         assert_eq!(&text[spans[1].clone()], "\"1,5\"");
+        // A quote after a space does not open a quoted field; an
+        // unterminated quote runs to the end, never beyond.
+        let odd = "a, \"b,c\n\"open to the end";
+        assert_eq!(field_spans(odd, 0, 3).iter().map(|r| &odd[r.clone()]).collect::<Vec<_>>(), ["a", "\"b", "c"]);
+        let end = odd.find("\n").unwrap() + 1;
+        assert_eq!(field_spans(odd, end, 3), [end..odd.len(), odd.len()..odd.len(), odd.len()..odd.len()]);
         let start = text.find("b,").unwrap();
         let spans = field_spans(text, start, 2);
         assert_eq!(&text[spans[1].clone()], "\"x\"\"y\"");
