@@ -181,7 +181,7 @@ impl Unit {
     /// Why the range ends where it does (for the README table).
     pub fn why(self) -> &'static str {
         match self {
-            Unit::Persons => "more than any county (China: 1.4 × 10⁹)",
+            Unit::Persons => "hundreds of times the largest county",
             Unit::Beds => "a thousand times the largest care institution",
             Unit::Halls => "a hundred times the largest funeral home",
             Unit::Plots => "a hundred times the largest cemetery",
