@@ -12,12 +12,18 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod backtest;
+pub mod checks;
 pub mod cli;
 pub mod demand;
 pub mod demography;
+pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geo;
+pub mod limits;
 pub mod locate;
 pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod solver;
+pub mod table;
