@@ -832,3 +832,79 @@ fn every_problem_is_reported_at_once() {
     assert_eq!(got.len(), 3, "{got:#?}");
     cli_refuses(&dir, &["error: 3 problems in scenario"]);
 }
+
+// ---------------------------------------------------------------------------
+// The planning columns: decisions only where they can happen.
+
+/// The fixture with `cells` appended to each line of `file` (the header's
+/// first), so the new columns' positions are their written order.
+fn with_columns(file: &str, cells: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = broken(&[]);
+    let text = fixture_text(file);
+    let lines: Vec<String> = text.lines().zip(cells).map(|(l, c)| format!("{l},{c}")).collect();
+    assert_eq!(lines.len(), text.lines().count(), "one cell list per line of {file}");
+    fs::write(dir.join(file), lines.join("\n") + "\n").unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn planning_columns_of_candidates_out_of_place() {
+    // Line 2 (C1): sizes 30;90 above max_beds 60, sizes at column 59 (the
+    // row through `test,` is 58 characters); line 3 (C2): a plan investment
+    // with two sizes, and a period after the horizon (2035) at column 70
+    // (after `30;60,500,,`); line 5 (C4, a cemetery, 60 characters through
+    // `8000,,`) in C1's option group.
+    let (_t, dir) = with_columns(
+        "candidates.csv",
+        &["sizes,capital_wan,option_group,period", "30;90,,G1,", "30;60,500,,2036-2040", ",,,", "8000,,G1,"],
+    );
+    assert_exactly(
+        &dir,
+        &[
+            "candidates.csv:2:59: `sizes` = 30;90: sizes up to max_beds (60)",
+            "candidates.csv:3:70: `period` = 2036-2040: a period within 2021-2035, the years simulated (e.g. \"2021-2025\")",
+            "candidates.csv:3:59: `sizes` = 30;60: one size when capital_wan is given (the plan's investment is for one project size)",
+            "candidates.csv:5:61: `option_group` = G1: sites of one project: the group's type is elderly_centre (line 2), this row's cemetery",
+        ],
+    );
+}
+
+#[test]
+fn planning_columns_of_facilities_out_of_place() {
+    // Line 2 (F1, government, 50 beds of which 30 nursing, 73 characters
+    // through `test,`): 25 convertible beds where 20 are not nursing; line 4
+    // (F3, funeral station, 74 through `allowed,`): close units without a
+    // committed closure; line 5 (F4, 66 through `test,,,`): a cemetery closed.
+    let (_t, dir) = with_columns(
+        "facilities.csv",
+        &["convertible_beds,transferable_beds,close,close_units", "25,,,", ",,,", ",,allowed,1", ",,committed,"],
+    );
+    assert_exactly(
+        &dir,
+        &[
+            "facilities.csv:2:74: `convertible_beds` = 25: at most beds − nursing_beds (20)",
+            "facilities.csv:4:75: `close_units` = 1: empty unless close = committed (the units the plan closes)",
+            "facilities.csv:5:67: `close` = committed: keep: a cemetery is not closed by the plan (its graves stay)",
+        ],
+    );
+}
+
+#[test]
+fn transferable_beds_of_socially_run_stock() {
+    // F1 made private (70 characters through `test,`), F2's 90 of 80 beds
+    // (71 through `test,`).
+    let (_t, dir) = broken(&[
+        ("facilities.csv", ",operator,source\n", ",operator,source,transferable_beds\n"),
+        ("facilities.csv", "1,50,30,2000,,,,government,test", "1,50,30,2000,,,,private,test,10"),
+        ("facilities.csv", "2400,,,,government,test", "2400,,,,government,test,90"),
+        ("facilities.csv", ",2,government,test", ",2,government,test,"),
+        ("facilities.csv", "100,,government,test", "100,,government,test,"),
+    ]);
+    assert_exactly(
+        &dir,
+        &[
+            "facilities.csv:2:71: `transferable_beds` = 10: 0 or empty: only government-run beds are handed to social operators (operator is private)",
+            "facilities.csv:3:72: `transferable_beds` = 90: at most beds (80)",
+        ],
+    );
+}

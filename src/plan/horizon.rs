@@ -109,15 +109,28 @@ impl Horizon {
         (p..self.len()).find(|&q| self.periods[q].span.to >= ready)
     }
 
-    /// Index of the period with this label.
+    /// The period a scenario's dated decision falls in: the one holding the
+    /// span's last year, the year by which the plan has it done (so a
+    /// "2021-2025" project lies in a single 2021-2030 period too). None: after
+    /// the horizon.
     pub fn index_of(&self, span: &YearSpan) -> Option<usize> {
-        self.periods.iter().position(|p| p.span == *span)
+        self.periods.iter().position(|p| p.span.from <= span.to && span.to <= p.span.to)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dated_decision_falls_in_the_period_of_its_last_year() {
+        let h = h();
+        assert_eq!(h.index_of(&YearSpan { from: 2021, to: 2025 }), Some(0));
+        assert_eq!(h.index_of(&YearSpan { from: 2024, to: 2027 }), Some(1));
+        assert_eq!(h.index_of(&YearSpan { from: 2031, to: 2035 }), None);
+        let one = Horizon::new(2020, vec![YearSpan { from: 2021, to: 2030 }], 0.04, 30.0);
+        assert_eq!(one.index_of(&YearSpan { from: 2021, to: 2025 }), Some(0));
+    }
 
     fn h() -> Horizon {
         Horizon::new(2020, vec![YearSpan { from: 2021, to: 2025 }, YearSpan { from: 2026, to: 2030 }], 0.04, 30.0)

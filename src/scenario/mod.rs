@@ -165,6 +165,7 @@ fn load_with(dir: &Path, toml_path: &Path, io: &Reader) -> Result<Scenario, Scen
         v.fertility(f);
     }
     if let Some(cfg) = config.as_ref() {
+        v.decisions(facilities.as_ref(), candidates.as_ref(), cfg);
         if let Some(a) = &ages {
             v.census_table(a, cfg, 2020, None);
         }

@@ -695,6 +695,17 @@ pub enum Operator {
     Unknown,
 }
 
+impl Operator {
+    pub fn key(self) -> &'static str {
+        match self {
+            Operator::Government => "government",
+            Operator::PublicPrivate => "public_private",
+            Operator::Private => "private",
+            Operator::Unknown => "unknown",
+        }
+    }
+}
+
 /// One row of `facilities.csv`: an existing facility, or an aggregate of
 /// `count` facilities whose town is not known (town_code empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -725,22 +736,22 @@ pub struct Facility {
     pub source: String,
     /// Beds that may be converted into nursing beds (empty: every bed that
     /// is not one yet; 0: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub convertible_beds: Option<f64>,
     /// Government-run beds that may be handed to social operation (empty:
     /// all beds of a government-run facility; 0: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub transferable_beds: Option<f64>,
     /// Whether the plan may close or merge it (撤并); empty: see
     /// [`CloseRule::default_for`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub close: Option<CloseRule>,
     /// With `close = committed`: how many of the row's `count` facilities
     /// close (empty: all of them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub close_units: Option<u32>,
     /// With `close = committed`: the period it closes in (empty: the first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub period: Option<YearSpan>,
 }
 
@@ -757,6 +768,14 @@ pub enum CloseRule {
 }
 
 impl CloseRule {
+    pub fn key(self) -> &'static str {
+        match self {
+            CloseRule::Keep => "keep",
+            CloseRule::Allowed => "allowed",
+            CloseRule::Committed => "committed",
+        }
+    }
+
     /// When the column is empty: care facilities and funeral stations may
     /// close; funeral homes, cemeteries (whose graves stay) and community
     /// stations are kept.
@@ -805,23 +824,23 @@ pub struct Candidate {
     pub source: String,
     /// Alternative sites (or designs) of one project share a group: at most
     /// one is built, exactly one when the project is committed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub option_group: Option<String>,
     /// Sizes it may be built at, in its family's unit (beds, places, halls,
     /// plots): `60`, `30;60;100`, `20..100` or `20..100/10`. Empty: any whole
     /// number from 1 to its maximum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sizes: Option<Sizes>,
     /// The project's total investment as the plan states it, 万元: charged
     /// instead of the unit-cost formula (one size only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub capital_wan: Option<f64>,
     /// The period it may be built in (a committed project: is built in);
     /// empty: any period (a committed project: the first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub period: Option<YearSpan>,
     /// 资金来源, as the plan gives it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub funding: Option<String>,
 }
 

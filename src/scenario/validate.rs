@@ -568,6 +568,139 @@ digits: format the column as Text and re-enter the codes",
         }
     }
 
+    /// The planning columns of `facilities.csv` and `candidates.csv`: each
+    /// decision only where it can happen, sizes within the candidate's
+    /// maximum, one type per option group, dates within the simulated years.
+    pub fn decisions(&mut self, fac: Option<&Csv<Facility>>, cand: Option<&Csv<Candidate>>, cfg: &Config) {
+        let (first, last) =
+            (cfg.meta.base_year + 1, cfg.meta.target_years.last().copied().unwrap_or(cfg.meta.base_year));
+        let dates =
+            format!("a period within {first}-{last}, the years simulated (e.g. \"{first}-{}\")", (first + 4).min(last));
+        let closable = |k: FacilityType| crate::plan::Family::of(k).is_some_and(|f| f.def().closable);
+        if let Some(rows) = fac {
+            let src = &rows.table;
+            for (line, f) in &rows.rows {
+                let line = *line;
+                if let Some(p) = f.period.filter(|p| p.from < first || p.to > last) {
+                    self.row(src, line, "period", p, dates.as_str());
+                }
+                let rule = f.close_rule();
+                if rule != CloseRule::Keep && !closable(f.kind) {
+                    self.row(
+                        src,
+                        line,
+                        "close",
+                        rule.key(),
+                        format!("keep: a {} is not closed by the plan (its graves stay)", f.kind.key()),
+                    );
+                }
+                if let Some(u) = f.close_units {
+                    if rule != CloseRule::Committed {
+                        self.row(
+                            src,
+                            line,
+                            "close_units",
+                            u,
+                            "empty unless close = committed (the units the plan closes)",
+                        );
+                    } else if u == 0 || u > f.count {
+                        self.row(src, line, "close_units", u, format!("1..{} (the row's count)", f.count));
+                    }
+                }
+                if f.period.is_some() && rule != CloseRule::Committed {
+                    self.row(
+                        src,
+                        line,
+                        "period",
+                        f.period.map(|p| p.to_string()).unwrap_or_default(),
+                        "empty unless close = committed (the period of the closure)",
+                    );
+                }
+                if let Some(b) = f.convertible_beds {
+                    let room = f.beds - f.nursing_beds;
+                    if b > room {
+                        self.row(
+                            src,
+                            line,
+                            "convertible_beds",
+                            show(b),
+                            format!("at most beds − nursing_beds ({})", show(room)),
+                        );
+                    }
+                }
+                if let Some(b) = f.transferable_beds {
+                    if f.operator != Operator::Government && b > 0.0 {
+                        self.row(
+                            src,
+                            line,
+                            "transferable_beds",
+                            show(b),
+                            format!(
+                                "0 or empty: only government-run beds are handed to social operators (operator is {})",
+                                f.operator.key()
+                            ),
+                        );
+                    } else if b > f.beds {
+                        self.row(src, line, "transferable_beds", show(b), format!("at most beds ({})", show(f.beds)));
+                    }
+                }
+            }
+        }
+        let Some(rows) = cand else { return };
+        let src = &rows.table;
+        let mut groups: BTreeMap<&str, (usize, FacilityType)> = BTreeMap::new();
+        for (line, c) in &rows.rows {
+            let line = *line;
+            if let Some(p) = c.period.filter(|p| p.from < first || p.to > last) {
+                self.row(src, line, "period", p, dates.as_str());
+            }
+            if let Some(g) = c.option_group.as_deref() {
+                match groups.get(g) {
+                    Some(&(at, kind)) if kind != c.kind => self.row(
+                        src,
+                        line,
+                        "option_group",
+                        g,
+                        format!(
+                            "sites of one project: the group's type is {} (line {at}), this row's {}",
+                            kind.key(),
+                            c.kind.key()
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        groups.insert(g, (line, c.kind));
+                    }
+                }
+            }
+            let (col, max) = match c.kind {
+                FacilityType::Cemetery => ("max_plots", c.max_plots),
+                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
+                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
+                _ => ("max_beds", c.max_beds),
+            };
+            if let Some(sz) = &c.sizes {
+                if sz.min() == 0 {
+                    self.row(src, line, "sizes", sz, "sizes of at least 1 (a site that opens provides capacity)");
+                } else if max > 0.0 && sz.max() as f64 > max {
+                    self.row(src, line, "sizes", sz, format!("sizes up to {col} ({})", show(max)));
+                }
+                if c.capital_wan.is_some() && sz.single().is_none() {
+                    self.row(
+                        src,
+                        line,
+                        "sizes",
+                        sz,
+                        "one size when capital_wan is given (the plan's investment is for one project size)",
+                    );
+                }
+            }
+            if let Some(w) = c.capital_wan {
+                self.unit(src, line, "capital_wan", Unit::Yuan, w * 1e4);
+            }
+        }
+    }
+
     /// A census age table (2020: `age_structure.csv` in county scope; 2010:
     /// `files.census_2010`): its `code` cells against the scenario's code
     /// mapping, its rows against its published `total` and the county totals.

@@ -309,10 +309,12 @@ pub fn existing(
                         *slot = Some(vars.add(variable().integer().min(0.0).max(count)));
                     }
                 }
+                // A committed closure dated after the horizon does not happen in it.
                 (true, CloseRule::Committed) => {
-                    let p = f.period.as_ref().and_then(|sp| h.index_of(sp)).unwrap_or(0);
-                    let units = f.close_units.unwrap_or(f.count) as f64;
-                    x.close[p] = Some(vars.add(variable().integer().min(units).max(units)));
+                    if let Some(p) = f.period.as_ref().map_or(Some(0), |sp| h.index_of(sp)) {
+                        let units = f.close_units.unwrap_or(f.count) as f64;
+                        x.close[p] = Some(vars.add(variable().integer().min(units).max(units)));
+                    }
                 }
                 _ => {}
             }
