@@ -183,6 +183,7 @@ fn numeric_arguments_out_of_range() {
     let (mini, out) = (c.path("mini"), c.path("out"));
     for (args, message) in [
         (vec!["plan", &mini, "--time-limit", "0"], "error: --time-limit 0: expected a time in seconds > 0"),
+        (vec!["plan", &mini, "--gap", "1"], "error: --gap 1: expected a relative gap in [0, 1)"),
         (vec!["plan", &mini, "--time-limit", "nan"], "error: --time-limit NaN: expected a time in seconds > 0"),
         (
             vec!["plan", &mini, "--time-limit", "1e9"],

@@ -80,6 +80,8 @@ pub struct PlanWork {
     pub scenarios: Option<usize>,
     pub threads: usize,
     pub time_limit: f64,
+    /// `--gap`: a relative MIP gap in [0, 1).
+    pub gap: f64,
     pub deterministic: bool,
     pub quantile: f64,
     pub travel_weight: Option<f64>,
@@ -99,6 +101,9 @@ pub fn plan_work(s: &Scenario, w: &PlanWork) -> Result<(), ExitCode> {
     }
     count("--threads", Unit::Threads, w.threads)?;
     time_limit(w.time_limit)?;
+    if !(0.0..1.0).contains(&w.gap) {
+        return Err(input_error(&format!("--gap {}: expected a relative gap in [0, 1)", show(w.gap))));
+    }
     arg("--quantile", Unit::Share, w.quantile)?;
     if let Some(tw) = w.travel_weight {
         arg("--travel-weight", Unit::Yuan, tw)?;

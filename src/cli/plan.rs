@@ -73,6 +73,10 @@ pub struct PlanArgs {
     /// Wall-clock limit per HiGHS solve, seconds; when reached, the best plan found is reported with its gap (exit 4).
     #[arg(long, value_name = "S", default_value_t = 300.0)]
     pub time_limit: f64,
+    /// Relative MIP gap at which each solve stops (default 1e-6: proven optimal in practice); a plan
+    /// stopped there has status gap_limit and states its gap.
+    #[arg(long, value_name = "G", default_value_t = 1e-6)]
+    pub gap: f64,
     /// Print HiGHS's log of every solve to stdout.
     #[arg(long)]
     pub solver_log: bool,
@@ -118,6 +122,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         ..PlanOptions::default()
     };
     opts.solve.time_limit_s = args.time_limit;
+    opts.solve.mip_rel_gap = args.gap;
     opts.solve.verbose = args.solver_log;
     let base = s.config.meta.base_year;
     let last = *s.config.meta.target_years.last().unwrap_or(&base);
@@ -133,6 +138,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         scenarios: args.robust.then_some(args.scenarios),
         threads: args.threads,
         time_limit: args.time_limit,
+        gap: args.gap,
         deterministic: args.deterministic,
         quantile: opts.quantile(&s),
         travel_weight: args.travel_weight,
