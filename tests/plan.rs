@@ -322,6 +322,10 @@ fn an_opened_site_is_never_empty_and_a_count_norm_counts_only_facilities_with_ca
     assert_eq!((r.planned, r.required), (2.0, 2.0));
 }
 
+/// C3, the expansion of 乙镇敬老院, with its own fixed cost of 5 M (an
+/// expansion without one pays only for what it adds).
+const C3_FIXED: (&str, &str, &str) = ("candidates.csv", "F2,100,4000,,,,", "F2,100,4000,,,5000000,");
+
 const LAND: &str = r#"elderly_land_m2_per_resident = { value = 0.2, source = "test" }"#;
 
 #[test]
@@ -343,6 +347,7 @@ fn the_land_norm_alone_opens_the_cheapest_site_with_exactly_the_missing_land() {
             KEEP_ALL[2],
             KEEP_ALL[3],
             KEEP_ALL[4],
+            C3_FIXED,
         ],
     );
     let (_, p) = solve(&dir, [0.0; 3]);
@@ -443,6 +448,7 @@ fn land_per_street_without_a_site_in_the_street_reports_the_street_shortfall() {
     // the county-wide norm is met.
     let norm = r#"elderly_land_m2_per_resident = { value = 0.2, source = "test", per_street = true }"#;
     let (_t, dir) = instance(norm, &KEEP_ALL);
+    edit(&dir, &[C3_FIXED]);
     let (_, p) = solve(&dir, [0.0; 3]);
     let short: Vec<_> = p.shortfalls().collect();
     assert_eq!(short.len(), 1, "{short:#?}");

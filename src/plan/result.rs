@@ -213,7 +213,7 @@ fn estimate(s: &Scenario, j: usize, size: f64, nursing: f64, land: f64) -> f64 {
     let c = &s.candidates[j];
     let costs = &s.config.costs;
     let Some(fam) = Family::of(c.kind) else { return 0.0 };
-    let fixed = c.fixed_yuan.unwrap_or_else(|| costs.fixed_yuan.get(&c.kind).copied().unwrap_or(0.0));
+    let fixed = super::model::decisions::fixed_yuan(s, c);
     let extra = if nursing > 0.0 { costs.nursing_bed_extra_yuan * nursing } else { 0.0 };
     fixed + (fam.def().unit_cost)(costs) * size + extra + land_price(s, &c.town_code) * land
 }

@@ -126,6 +126,16 @@ pub fn land_price(s: &Scenario, town_code: &str) -> f64 {
     }
 }
 
+/// A candidate's fixed cost: its own `fixed_yuan`, else its type's — a new
+/// facility's. An expansion builds on a site that stands, so without its
+/// own figure it pays only for what it adds.
+pub fn fixed_yuan(s: &Scenario, c: &Candidate) -> f64 {
+    c.fixed_yuan.unwrap_or_else(|| match c.expands {
+        Some(_) => 0.0,
+        None => s.config.costs.fixed_yuan.get(&c.kind).copied().unwrap_or(0.0),
+    })
+}
+
 /// The sizes a candidate may take: its `sizes`, else any whole number up
 /// to its maximum.
 pub fn sizes_of(c: &Candidate) -> Option<Sizes> {
@@ -173,7 +183,7 @@ pub fn candidates(
             let lead = s.config.plan.lead_time_years.get(&c.kind).copied().unwrap_or(0);
             let max = sizes.max() as f64;
             let land_per_unit = if c.max_land_m2 > 0.0 { c.max_land_m2 / max } else { 0.0 };
-            let fixed = c.fixed_yuan.unwrap_or_else(|| costs.fixed_yuan.get(&c.kind).copied().unwrap_or(0.0));
+            let fixed = fixed_yuan(s, c);
             let price = land_price(s, &c.town_code);
             let builds = allowed_periods(h, c, group_committed(s, c))
                 .into_iter()
