@@ -3,7 +3,7 @@
 //! * **Only civplan's own folders are replaced.** The target must be absent,
 //!   an empty folder, or a folder civplan wrote: one holding the [`MARKER`]
 //!   file (written last into every output folder), or — for folders written
-//!   before the marker existed — a `simulate.json` or `plan.json` manifest
+//!   before the marker existed — a `simulate.json`, `plan.json` or `backtest.json` manifest
 //!   whose `tool` is `"civplan"`. A file, a link or any other folder is
 //!   refused ([`check_target`]; the commands check before any work starts).
 //! * **Atomic.** A run writes into a hidden sibling `.NAME.partial-PID` and
@@ -88,7 +88,7 @@ fn is_civplan_output(dir: &Path) -> io::Result<bool> {
             return Ok(true);
         }
     }
-    for manifest in ["simulate.json", "plan.json"] {
+    for manifest in ["simulate.json", "plan.json", "backtest.json"] {
         let Ok(text) = fs::read_to_string(dir.join(manifest)) else { continue };
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
         if v["tool"] == "civplan" || v["manifest"]["tool"] == "civplan" {
