@@ -154,7 +154,7 @@ pub fn assign(
             }
             let (m, known) = minutes(s, tt, i, site);
             let x = vars.add(variable().min(0.0).max(dem));
-            if let (true, Some(open)) = (f.def().tight_linking, &opens[k]) {
+            if let Some(open) = &opens[k] {
                 cons.push(constraint!(x <= dem * open.clone()));
             }
             served[i] += x;

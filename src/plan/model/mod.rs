@@ -198,10 +198,11 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
             let caps: Vec<Expression> =
                 fs.iter().map(|site| assign::capacity(s, f, site, &cands, &existing, q)).collect();
             capacity.insert((q, f), caps.iter().cloned().sum());
+            let link = f.def().tight_linking.applies(inp.horizon.len());
             let opens: Vec<Option<Expression>> = fs
                 .iter()
                 .map(|site| match site.source {
-                    assign::SiteSource::Candidate(j) => Some(cands[j].open_in(q)),
+                    assign::SiteSource::Candidate(j) if link => Some(cands[j].open_in(q)),
                     _ => None,
                 })
                 .collect();
