@@ -72,12 +72,28 @@ pub const FERTILITY_COLUMNS: (&[&str], &[&str]) = (&["age", "asfr"], &[]);
 
 /// Load and validate the scenario in `path` (a folder, or its scenario.toml).
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_edited(path, |_| Ok(None))
+}
+
+/// Load and validate the scenario in `path` with its scenario.toml text
+/// first changed by `edit` (None: unchanged), as `--set` overrides do: the
+/// edited text is read and validated as the file itself would be, so a bad
+/// value gets the usual located problem (in the edited text).
+pub fn load_edited(
+    path: &Path,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Problem>,
+) -> Result<Scenario, ScenarioError> {
     let (dir, toml_path) = resolve(path)?;
     let mut problems = Vec::new();
     let invalid = |problems| ScenarioError::Invalid { dir: dir.clone(), problems };
-    let Some(toml_src) = Source::read(&toml_path, &mut problems) else {
+    let Some(mut toml_src) = Source::read(&toml_path, &mut problems) else {
         return Err(invalid(problems));
     };
+    match edit(&toml_src.text) {
+        Ok(Some(text)) => toml_src.text = text.into(),
+        Ok(None) => {}
+        Err(p) => return Err(invalid(vec![p])),
+    }
     let config = read_config(&toml_src, &mut problems);
     // Without a readable config we still check the default CSV names, so a
     // user sees every problem at once.
