@@ -14,12 +14,18 @@
 
 pub mod backtest;
 pub mod batch;
+pub mod checks;
 pub mod cli;
 pub mod demand;
 pub mod demography;
+pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geo;
+pub mod limits;
 pub mod locate;
 pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod solver;
+pub mod table;

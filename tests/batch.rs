@@ -72,9 +72,8 @@ fn reference() -> &'static Reference {
 }
 
 fn batch_args(a: &str, b: &str, out: &Path, extra: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = ["batch", a, b, "--set", "plan.quantile=0.5,0.9", "--draws", "5", "--out"]
-        .map(String::from)
-        .into();
+    let mut v: Vec<String> =
+        ["batch", a, b, "--set", "plan.quantile=0.5,0.9", "--draws", "5", "--out"].map(String::from).into();
     v.push(out.display().to_string());
     v.extend(extra.iter().map(|s| s.to_string()));
     v
@@ -182,7 +181,10 @@ fn shards_merge_to_the_unsharded_bytes_and_other_batches_are_refused() {
     let s1 = dir.join("s1");
     let s2 = dir.join("s2");
     for (k, out) in [("1/2", &s1), ("2/2", &s2)] {
-        let o = run(&batch_args(&r.a, &r.b, out, &["--shard", k, "--quiet"]).iter().map(String::as_str).collect::<Vec<_>>());
+        let o = run(&batch_args(&r.a, &r.b, out, &["--shard", k, "--quiet"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>());
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     }
     let n1 = read_rows(&s1.join("comparison.csv")).len();

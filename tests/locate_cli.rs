@@ -219,8 +219,7 @@ fn bad_csv_cell_exits_2_with_an_exact_message() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: tests/fixtures/locate/demand_bad.csv: line 3, column `weight`: not a number: found `lots`, \
-expected a non-negative number\n"
+        "error: tests/fixtures/locate/demand_bad.csv:3:3: `weight` = \"lots\": a demand weight or capacity in [0, 1e9]\n"
     );
 }
 

@@ -95,8 +95,12 @@ fn the_geojson_holds_each_site_town_and_located_assignment_in_wgs84() {
         .map(|t| (t["code"].as_str(), (t["lon"].parse().unwrap(), t["lat"].parse().unwrap())))
         .collect();
     let site_town: HashMap<&str, &str> = sites.iter().map(|s| (s["id"].as_str(), s["town_code"].as_str())).collect();
-    let located = rows(&dir.join("assignments.csv"))
+    // A phased plan's layout: the last period's assignments.
+    let assignments = rows(&dir.join("assignments.csv"));
+    let last = assignments.iter().map(|a| a["period"].clone()).max().unwrap();
+    let located = assignments
         .iter()
+        .filter(|a| a["period"] == last)
         .filter(|a| {
             seat.contains_key(a["town_code"].as_str())
                 && site_town.get(a["site_id"].as_str()).is_some_and(|t| seat.contains_key(t))

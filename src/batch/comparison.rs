@@ -157,7 +157,8 @@ pub fn write(dir: &Path, def: &Definition, columns: &[String], rows: &[&BTreeMap
 /// A comparison.csv read back: its header and rows by column.
 pub fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<BTreeMap<String, String>>), String> {
     let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let header: Vec<String> = rdr.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(String::from).collect();
+    let header: Vec<String> =
+        rdr.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(String::from).collect();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;

@@ -27,9 +27,15 @@ fn cell(r: &BTreeMap<String, String>, k: &str) -> Option<f64> {
 
 const FIGURES: [Figure; 6] = [
     Figure { zh: "资本投入 (万元)", en: "capital, 万元", value: |r| cell(r, "capital_wan") },
-    Figure { zh: "总现值 (万元)", en: "present value of all costs, 万元", value: |r| cell(r, "objective_pv_yuan").map(|v| v / 1e4) },
+    Figure {
+        zh: "总现值 (万元)",
+        en: "present value of all costs, 万元",
+        value: |r| cell(r, "objective_pv_yuan").map(|v| v / 1e4),
+    },
     Figure { zh: "床位 (期末)", en: "beds, end of the last period", value: |r| cell(r, "beds") },
-    Figure { zh: "护理型床位 (期末)", en: "nursing beds, end of the last period", value: |r| cell(r, "nursing_beds") },
+    Figure {
+        zh: "护理型床位 (期末)", en: "nursing beds, end of the last period", value: |r| cell(r, "nursing_beds")
+    },
     Figure { zh: "集中照护床位 (期末)", en: "centralised-care places, end", value: |r| cell(r, "places") },
     Figure {
         zh: "未达标指标数",
@@ -44,7 +50,8 @@ const FIGURES: [Figure; 6] = [
 /// The page.
 pub fn render(def: &Definition, columns: &[String], rows: &[&BTreeMap<String, String>]) -> String {
     let mut o = String::with_capacity(64 * 1024);
-    let title = if def.name.is_empty() { "civplan batch".to_string() } else { format!("civplan batch — {}", def.name) };
+    let title =
+        if def.name.is_empty() { "civplan batch".to_string() } else { format!("civplan batch — {}", def.name) };
     let _ = writeln!(
         o,
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -136,7 +143,12 @@ fn parameters(def: &Definition) -> String {
         if let super::Dim::Cases(cases) = d {
             for case in cases {
                 let set: Vec<String> = case.set.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                let _ = writeln!(o, "<tr><td class=\"muted\">{}</td><td class=\"muted\">{}</td></tr>", esc(&case.name), esc(&set.join(", ")));
+                let _ = writeln!(
+                    o,
+                    "<tr><td class=\"muted\">{}</td><td class=\"muted\">{}</td></tr>",
+                    esc(&case.name),
+                    esc(&set.join(", "))
+                );
             }
         }
     }
@@ -207,7 +219,7 @@ fn chart(labels: &[String], lines: &[(String, Vec<Option<f64>>)]) -> String {
     for (k, (name, vals)) in lines.iter().enumerate() {
         let colour = COLOURS[k % COLOURS.len()];
         let mut segment: Vec<(f64, f64)> = Vec::new();
-        let mut flush = |seg: &mut Vec<(f64, f64)>, o: &mut String| {
+        let flush = |seg: &mut Vec<(f64, f64)>, o: &mut String| {
             if seg.len() > 1 {
                 let _ = writeln!(
                     o,
@@ -248,7 +260,8 @@ fn shown(columns: &[String]) -> Vec<&String> {
     let head = columns[..start].iter().filter(|c| *c != "scenario");
     let tail = columns[start..].iter().filter(|c| {
         super::comparison::CAPACITY.contains(&c.as_str())
-            || ["capital_wan", "objective_pv_yuan", "norms_short", "status", "gap", "exit_status", "error"].contains(&c.as_str())
+            || ["capital_wan", "objective_pv_yuan", "norms_short", "status", "gap", "exit_status", "error"]
+                .contains(&c.as_str())
             || c.starts_with("unmet.")
     });
     head.chain(tail).collect()

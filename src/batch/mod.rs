@@ -153,11 +153,8 @@ pub struct Refused {
 /// fail (recorded, the others go on); an override that makes a readable
 /// scenario invalid refuses the whole batch, naming scenario, key and value.
 pub fn prepare(def: Definition, fancy: bool) -> Result<Prepared, Refused> {
-    let bases: Vec<Result<Scenario, String>> = def
-        .scenarios
-        .par_iter()
-        .map(|s| overrides::load(Path::new(&s.path), &[]).map_err(|e| e.summary()))
-        .collect();
+    let bases: Vec<Result<Scenario, String>> =
+        def.scenarios.par_iter().map(|s| overrides::load(Path::new(&s.path), &[]).map_err(|e| e.summary())).collect();
     let runs = def.runs();
     let results: Vec<Result<PreparedRun, String>> =
         runs.into_par_iter().map(|run| prepare_run(&def, run, &bases, fancy)).collect();

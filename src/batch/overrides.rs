@@ -100,9 +100,8 @@ pub fn apply(text: &str, overrides: &[Override]) -> Result<(String, Vec<String>)
     let mut notes = Vec::new();
     for o in overrides {
         let path: Vec<&str> = o.key.split('.').map(str::trim).collect();
-        let value: Value = toml_text(&o.value)
-            .parse()
-            .map_err(|e: toml_edit::TomlError| format!("{}: {}", o.key, e.message()))?;
+        let value: Value =
+            toml_text(&o.value).parse().map_err(|e: toml_edit::TomlError| format!("{}: {}", o.key, e.message()))?;
         set_in_table(doc.as_table_mut(), &path, 0, value, o, &mut notes)?;
     }
     Ok((doc.to_string(), notes))
@@ -119,11 +118,7 @@ fn created(notes: &mut Vec<String>, o: &Override, path: &[&str], at: usize, has:
         "--set {}: scenario.toml has no `{}`; the override added it{}",
         o.key,
         path[..=at].join("."),
-        if has.is_empty() {
-            String::new()
-        } else {
-            format!(" (there: {})", has.join(", "))
-        }
+        if has.is_empty() { String::new() } else { format!(" (there: {})", has.join(", ")) }
     ));
 }
 
@@ -329,8 +324,7 @@ mod tests {
     #[test]
     fn edits_keep_the_rest_of_the_file_and_its_comments() {
         let text = "[meta]\nseed = 1 # the plan's date\n\n[norms]\nshare = { value = 0.6, source = \"L1\" }\n\n[demand]\np = [0.1, 0.2]\n";
-        let (out, notes) =
-            apply(text, &[o("norms.share.value=0.65"), o("demand.p.1=0.3"), o("meta.seed=7")]).unwrap();
+        let (out, notes) = apply(text, &[o("norms.share.value=0.65"), o("demand.p.1=0.3"), o("meta.seed=7")]).unwrap();
         assert_eq!(
             out,
             "[meta]\nseed = 7 # the plan's date\n\n[norms]\nshare = { value = 0.65, source = \"L1\" }\n\n[demand]\np = [0.1, 0.3]\n"

@@ -377,8 +377,9 @@ mod tests {
 
     #[test]
     fn shell_lines_quote_only_what_needs_it() {
-        let a: Vec<String> =
-            ["civplan", "plan", "scenarios/a b", "--set", "files.towns=\"t.csv\"", "--set", "x='y'"].map(String::from).into();
+        let a: Vec<String> = ["civplan", "plan", "scenarios/a b", "--set", "files.towns=\"t.csv\"", "--set", "x='y'"]
+            .map(String::from)
+            .into();
         assert_eq!(shell_line(&a), "civplan plan 'scenarios/a b' --set 'files.towns=\"t.csv\"' --set 'x='\\''y'\\'''");
     }
 }

@@ -53,7 +53,9 @@ impl Dim {
     /// Value `i` as a person reads it (strings without quotes).
     pub fn label(&self, i: usize) -> String {
         match self {
-            Dim::Set { values, .. } => parse_value(&values[i]).map(|v| display(&v)).unwrap_or_else(|_| values[i].clone()),
+            Dim::Set { values, .. } => {
+                parse_value(&values[i]).map(|v| display(&v)).unwrap_or_else(|_| values[i].clone())
+            }
             Dim::Scale { factors, .. } => factors[i].to_string(),
             Dim::Cases(c) => c[i].name.clone(),
         }
@@ -128,7 +130,8 @@ impl Definition {
     pub fn runs(&self) -> Vec<Run> {
         let mut choices: Vec<Vec<usize>> = vec![vec![]];
         for d in &self.dims {
-            choices = choices.into_iter().flat_map(|c| (0..d.len()).map(move |i| [c.clone(), vec![i]].concat())).collect();
+            choices =
+                choices.into_iter().flat_map(|c| (0..d.len()).map(move |i| [c.clone(), vec![i]].concat())).collect();
         }
         let mut out = Vec::new();
         for (si, s) in self.scenarios.iter().enumerate() {
@@ -221,10 +224,8 @@ impl Definition {
 /// A folder-safe name: letters, digits and `._=,+-x` kept, others `_`; a long
 /// name is cut and given a hash of the whole so it stays unique.
 fn safe_name(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_alphanumeric() || "._=,+-".contains(c) { c } else { '_' })
-        .collect();
+    let clean: String =
+        text.chars().map(|c| if c.is_alphanumeric() || "._=,+-".contains(c) { c } else { '_' }).collect();
     if clean.chars().count() <= 120 {
         return clean;
     }
@@ -373,13 +374,7 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
     if draws == Some(0) {
         return Err("draws 0: expected at least 1 draw".into());
     }
-    Ok(Definition {
-        name: cl.name.clone().or(name).unwrap_or_default(),
-        scenarios,
-        dims,
-        draws,
-        time_limit_s,
-    })
+    Ok(Definition { name: cl.name.clone().or(name).unwrap_or_default(), scenarios, dims, draws, time_limit_s })
 }
 
 fn read_file(file: &Path) -> Result<BatchFile, String> {

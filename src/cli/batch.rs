@@ -119,7 +119,8 @@ pub fn run(args: BatchArgs) -> ExitCode {
                 return Err(exit::INPUT);
             }
         };
-        let name = if prepared.def.name.is_empty() { prepared.hash[..8].to_string() } else { prepared.def.name.clone() };
+        let name =
+            if prepared.def.name.is_empty() { prepared.hash[..8].to_string() } else { prepared.def.name.clone() };
         let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(format!("batch-{name}")));
         let bar = if common::show_progress(args.quiet) { ProgressBar::new(0) } else { ProgressBar::hidden() };
         bar.set_style(
@@ -142,7 +143,9 @@ pub fn run(args: BatchArgs) -> ExitCode {
                     });
                 }
             }
-            Progress::Simulating { scenario, runs } => bar.set_message(format!("simulating {scenario} for {runs} run(s)")),
+            Progress::Simulating { scenario, runs } => {
+                bar.set_message(format!("simulating {scenario} for {runs} run(s)"))
+            }
             Progress::Finished(rec) => {
                 let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
                 bar.inc(1);

@@ -4,9 +4,11 @@
 //! `INFEASIBLE`, never with a panic.
 
 use super::exit;
+use crate::diag::Problem;
+use crate::limits::{check, show, work, Unit};
 use crate::locate::{self as classic, CsvPaths, ErrorKind, LocateError, LocateResult, Model, Params};
-use crate::report::atomic::OutputDir;
-use crate::solver::SolveOptions;
+use crate::report::atomic::{self, OutputDir};
+use crate::solver::{SolveOptions, SolveStatus};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +36,8 @@ demand.csv: id, weight[, lat, lon | x, y]. sites.csv: id[, lat, lon | x, y][, ca
 [, fixed_cost][, fixed]. cost.csv: demand_id, site_id, cost; without it costs are \
 haversine km (lat/lon) or Euclidean (x/y). A capacity column makes p-median, p-center, \
 mclp, lscp and lscp-b capacitated.\n\n\
-Exit codes: 0 ok, 1 failure, 2 bad input, 3 infeasible instance."
+Exit codes: 0 ok, 1 failure, 2 bad input, 3 infeasible instance, 4 stopped at --time-limit (the \
+result is the best found, with its gap; not proven optimal)."
 )]
 pub struct LocateArgs {
     /// Model to solve.
@@ -70,7 +73,8 @@ pub struct LocateArgs {
     /// Folder for sites.csv, assignments.csv and summary.json (written atomically).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// HiGHS time limit per solve, seconds.
+    /// HiGHS time limit per solve, seconds: a solve that reaches it returns its best solution, with
+    /// status time_limit and its gap, and the exit code is 4.
     #[arg(long, default_value_t = 300.0)]
     pub time_limit: f64,
     /// HiGHS threads (results are reproducible for a fixed count).
@@ -91,7 +95,8 @@ fn parse_model(s: &str) -> Result<Model, String> {
 /// Run the subcommand.
 pub fn run(args: LocateArgs) -> ExitCode {
     match execute(&args) {
-        Ok(()) => ExitCode::from(exit::OK),
+        Ok(SolveStatus::TimeLimit) => ExitCode::from(exit::TIME_LIMIT),
+        Ok(_) => ExitCode::from(exit::OK),
         Err(Failure { code, message }) => {
             eprintln!("error: {message}");
             ExitCode::from(code)
@@ -119,7 +124,12 @@ fn input_error(message: impl Into<String>) -> Failure {
     Failure { code: exit::INPUT, message: message.into() }
 }
 
-fn execute(args: &LocateArgs) -> Result<(), Failure> {
+/// A numeric argument within its unit's range ([`crate::limits::range`]).
+fn in_range(flag: &str, unit: Unit, v: f64) -> Result<(), Failure> {
+    check(unit, v).map_err(|e| input_error(format!("{flag} {}: expected {e}", show(v))))
+}
+
+fn execute(args: &LocateArgs) -> Result<SolveStatus, Failure> {
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json });
     if format == Format::Csv && args.out.is_none() {
         return Err(input_error("--format csv needs --out DIR"));
@@ -128,10 +138,21 @@ fn execute(args: &LocateArgs) -> Result<(), Failure> {
         return Err(input_error(format!("--demand is required for {}", args.model)));
     }
     if args.time_limit.is_nan() || args.time_limit <= 0.0 {
-        return Err(input_error("--time-limit must be positive"));
+        return Err(input_error(format!("--time-limit {}: expected a time in seconds > 0", show(args.time_limit))));
     }
+    in_range("--time-limit", Unit::Seconds, args.time_limit)?;
     if args.threads == 0 {
-        return Err(input_error("--threads must be at least 1"));
+        return Err(input_error("--threads 0: expected at least 1 HiGHS thread"));
+    }
+    in_range("--threads", Unit::Threads, args.threads as f64)?;
+    for (flag, v) in [("--radius", args.radius), ("--max-cost", args.max_cost)] {
+        if let Some(v) = v {
+            in_range(flag, Unit::Cost, v)?;
+        }
+    }
+    // Before any work: the output folder must be civplan's or new.
+    if let Some(dir) = &args.out {
+        atomic::check_target(dir).map_err(|e| input_error(format!("--out {e}")))?;
     }
     let mut opts = SolveOptions {
         threads: args.threads,
@@ -151,6 +172,27 @@ fn execute(args: &LocateArgs) -> Result<(), Failure> {
         cost: args.cost.clone(),
     })?;
     inst.fix_sites(&args.fixed)?;
+    if args.model == Model::PDispersion && !inst.has_site_distances() {
+        let p = Problem::new(
+            &args.sites,
+            "(header)",
+            "",
+            "lat/lon or x/y columns: p-dispersion needs the distances between the sites",
+        )
+        .at_line(1);
+        return Err(input_error(p.to_string()));
+    }
+    // The model's own memory: a variable per demand–site pair, except for
+    // the uncapacitated p-median (Benders).
+    let assignment = args.model != Model::PMedian || inst.is_capacitated();
+    let part = work::locate_model(inst.n_demand(), inst.n_sites(), assignment, args.model == Model::PDispersion);
+    work::Budget::from_env()
+        .check(
+            &format!("{} model on {} demand points × {} sites", args.model, inst.n_demand(), inst.n_sites()),
+            &[part],
+            None,
+        )
+        .map_err(|e| input_error(e.to_string()))?;
     let params = Params {
         model: args.model,
         p: args.p,
@@ -171,7 +213,14 @@ fn execute(args: &LocateArgs) -> Result<(), Failure> {
             args.out.as_deref().unwrap_or_else(|| "".as_ref()).display()
         ),
     }
-    Ok(())
+    if result.status == SolveStatus::TimeLimit {
+        let gap = match result.gap {
+            Some(g) => format!("at most {:.4} % above the optimum", 100.0 * g),
+            None => "how far from the optimum is not known: the limit came before a bound".to_string(),
+        };
+        eprintln!("note: stopped at the time limit of {} s with the best solution found, {gap}", args.time_limit);
+    }
+    Ok(result.status)
 }
 
 /// The result as one JSON object, with the parameters it answers.

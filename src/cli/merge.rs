@@ -33,7 +33,8 @@ pub fn run(args: MergeArgs) -> ExitCode {
     match merge(&args.shards, &args.out) {
         Ok(m) => {
             if !args.quiet {
-                let statuses: Vec<String> = m.manifest.exit_statuses.iter().map(|(k, v)| format!("{v} × exit {k}")).collect();
+                let statuses: Vec<String> =
+                    m.manifest.exit_statuses.iter().map(|(k, v)| format!("{v} × exit {k}")).collect();
                 println!("merged {} shard folder(s), {} runs ({})", args.shards.len(), m.rows, statuses.join(", "));
                 eprintln!("→ {}", args.out.join("comparison.csv").display());
             }

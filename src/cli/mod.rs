@@ -25,8 +25,8 @@ pub mod exit {
     pub const INPUT: u8 = 2;
     /// The plan is infeasible: some norm cannot be met (the report says which).
     pub const INFEASIBLE: u8 = 3;
-    /// A solve reached its time limit: the best plan found is written, with
-    /// its gap, but it is not proven optimal.
+    /// A solve stopped at its time limit: the result is the best found and
+    /// its gap is reported, but it is not proven optimal.
     pub const TIME_LIMIT: u8 = 4;
 }
 
@@ -69,6 +69,7 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -87,5 +88,19 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => batch::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Locate(args) => locate::run(args),
+    }
+}
+
+/// Output to a closed pipe (`civplan describe --json | head -1`) ends the
+/// process quietly with SIGPIPE, as other command-line tools do (the shell
+/// reports status 141), instead of a panic. Rust ignores SIGPIPE by
+/// default; this restores the default. Every output folder is committed
+/// before anything is printed, so a closed pipe never costs a result.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default has no
+    // preconditions; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

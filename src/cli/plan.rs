@@ -1,9 +1,9 @@
 //! `civplan plan`: site and size the county's facilities against its norms.
 
 use super::{common, exit};
+use crate::batch::overrides::{self, Override};
 use crate::demand::{simulate, SimOptions};
 use crate::plan::{plan, plan_robust, simulation_scenario, stability, PlanDemand, PlanError, PlanOptions, Recourse};
-use crate::batch::overrides::{self, Override};
 use crate::report::plan as out;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -127,10 +127,6 @@ pub fn run(args: PlanArgs) -> ExitCode {
             }
         }
     }
-    if let Some(msg) = check_args(&args) {
-        eprintln!("error: {msg}");
-        return ExitCode::from(exit::INPUT);
-    }
     let mut opts = PlanOptions {
         year: args.year,
         quantile: args.quantile,
@@ -146,6 +142,21 @@ pub fn run(args: PlanArgs) -> ExitCode {
             eprintln!("error: --year {year}: expected a year after the base year {base} and at most the last target year {last}");
             return ExitCode::from(exit::INPUT);
         }
+    }
+    let work = common::PlanWork {
+        draws: args.draws,
+        stability: args.stability,
+        scenarios: args.robust.then_some(args.scenarios),
+        threads: args.threads,
+        time_limit: args.time_limit,
+        deterministic: args.deterministic,
+        quantile: opts.quantile(&s),
+        travel_weight: args.travel_weight,
+        penalty_factor: args.unmet_penalty_factor,
+    };
+    let dir = common::out_dir(&s, args.out.clone());
+    if let Err(code) = common::plan_work(&s, &work).and_then(|()| common::check_out(&dir)) {
+        return code;
     }
     let horizon = opts.horizon(&s);
     if args.robust && horizon.len() > 1 {
@@ -195,15 +206,14 @@ pub fn run(args: PlanArgs) -> ExitCode {
         overrides: sets.iter().map(Override::to_arg).collect(),
     };
     let manifest = out::manifest(&s, &opts, &sim_used, &run);
-    let dir = common::out_dir(&s, args.out);
     match out::write(&s, &p, &dir, &manifest, st.as_ref()) {
         Ok(path) => {
             if !args.quiet {
                 print!("{}", out::summary(&s, &p));
                 if let Some(st) = &st {
                     println!(
-                        "\nstability over {} draws ({} could not meet every norm):",
-                        st.draws, st.infeasible_draws
+                        "\nstability over {} draws ({} could not meet every norm, {} stopped at the time limit):",
+                        st.draws, st.infeasible_draws, st.time_limited_draws
                     );
                     for (id, share, by) in st.built.iter().filter(|(_, v, _)| *v > 0.0) {
                         let when: Vec<String> = st
@@ -229,37 +239,5 @@ pub fn run(args: PlanArgs) -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     }
-    ExitCode::from(if !p.feasible() {
-        exit::INFEASIBLE
-    } else if p.status == crate::solver::SolveStatus::TimeLimit {
-        exit::TIME_LIMIT
-    } else {
-        exit::OK
-    })
-}
-
-/// Arguments that are each well-formed but wrong.
-fn check_args(args: &PlanArgs) -> Option<String> {
-    if args.draws == Some(0) {
-        return Some("--draws 0: expected at least 1 draw".into());
-    }
-    if args.stability == Some(0) {
-        return Some("--stability 0: expected at least 1 draw".into());
-    }
-    if args.robust && args.scenarios == 0 {
-        return Some("--scenarios 0: expected at least 1 draw for the robust plan".into());
-    }
-    if !(args.unmet_penalty_factor >= 0.0 && args.unmet_penalty_factor.is_finite()) {
-        return Some(format!("--unmet-penalty-factor {}: expected a finite number >= 0", args.unmet_penalty_factor));
-    }
-    if let Some(q) = args.quantile.filter(|q| !(0.0..=1.0).contains(q)) {
-        return Some(format!("--quantile {q}: expected a number in [0, 1]"));
-    }
-    if args.travel_weight.is_some_and(|w| !(w >= 0.0 && w.is_finite())) {
-        return Some("--travel-weight: expected a finite number >= 0".into());
-    }
-    if !(args.time_limit > 0.0 && args.time_limit.is_finite()) {
-        return Some(format!("--time-limit {}: expected seconds > 0", args.time_limit));
-    }
-    None
+    common::plan_exit(p.feasible(), p.status, st.as_ref().map_or(0, |st| st.time_limited_draws))
 }

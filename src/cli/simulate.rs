@@ -3,6 +3,7 @@
 
 use super::{common, exit};
 use crate::demand::{simulate, SimOptions};
+use crate::limits::Unit;
 use crate::report::{manifest::Manifest, simulate::write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,20 +52,27 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if args.draws == Some(0) {
-        eprintln!("error: --draws 0: expected at least 1 draw");
-        return ExitCode::from(exit::INPUT);
-    }
     let mut opts = SimOptions::from_scenario(&s);
     opts.draws = args.draws.unwrap_or(opts.draws);
     opts.seed = args.seed.unwrap_or(opts.seed);
     opts.deterministic = args.deterministic;
     opts.progress = common::show_progress(args.quiet);
+    let dir = common::out_dir(&s, args.out);
+    let checked = (|| {
+        if let Some(d) = args.draws {
+            common::count("--draws", Unit::Draws, d)?;
+        }
+        common::count("--threads", Unit::Threads, args.threads)?;
+        common::simulate_work(&s, "--draws", if opts.deterministic { 1 } else { opts.draws })?;
+        common::check_out(&dir)
+    })();
+    if let Err(code) = checked {
+        return code;
+    }
     let sim = match common::with_threads(args.threads, || simulate(&s, &opts)) {
         Ok(sim) => sim,
         Err(code) => return code,
     };
-    let dir = common::out_dir(&s, args.out);
     let mut manifest = Manifest::new(
         "simulate",
         &args.scenario.display().to_string(),

@@ -258,6 +258,7 @@ fn run_draw(
                 // The full metrics only in the years reported (4 of 16).
                 if let (Some(y), Some(pop)) = (years.iter().position(|&t| t == year), pop) {
                     metrics::fill(pop, flows, &demand, frac, &carry, &mut out);
+                    debug_assert_eq!(crate::checks::pyramid(pop).and(crate::checks::demand_row(&out)), Ok(()));
                     for (sex, row) in pop.iter().enumerate() {
                         let at = (y * 2 + sex) * GROUPS;
                         for (k, &(lo, hi)) in CENSUS_GROUPS.iter().enumerate() {

@@ -274,7 +274,9 @@ impl<'a> Master<'a> {
 
     /// Kelley's cutting planes on the LP relaxation: the LP values of the
     /// sites, their reduced costs and the bound.
-    fn solve_lp(&mut self) -> Result<(Vec<f64>, Vec<f64>, f64, usize), LocateError> {
+    /// `None` when the time limit ran out first.
+    #[allow(clippy::type_complexity)]
+    fn solve_lp(&mut self) -> Result<Option<(Vec<f64>, Vec<f64>, f64, usize)>, LocateError> {
         let m = self.y.len();
         self.model().set_option("solve_relaxation", true);
         self.model().set_option("presolve", "off");
@@ -285,16 +287,11 @@ impl<'a> Master<'a> {
             match status {
                 HighsModelStatus::Optimal => {}
                 HighsModelStatus::Infeasible => return Err(LocateError::Infeasible(INFEASIBLE.into())),
-                HighsModelStatus::ReachedTimeLimit => {
-                    return Err(LocateError::Solver(format!(
-                        "the LP bound was not reached within the time limit of {} s",
-                        self.time_limit_s
-                    )))
-                }
+                HighsModelStatus::ReachedTimeLimit => return Ok(None),
                 other => return Err(LocateError::Solver(format!("HiGHS stopped on the LP relaxation: {other:?}"))),
             }
             if self.separate_all(&x) == 0 {
-                return Ok((x[..m].to_vec(), reduced[..m].to_vec(), objective, rounds));
+                return Ok(Some((x[..m].to_vec(), reduced[..m].to_vec(), objective, rounds)));
             }
         }
     }
@@ -387,7 +384,18 @@ pub fn solve(
             master.add_cut(i, separate(lv, &y).level);
         }
     }
-    let (y_lp, reduced, lp_bound, rounds) = master.solve_lp()?;
+    let Some((y_lp, reduced, lp_bound, rounds)) = master.solve_lp()? else {
+        // The time limit ran out before the LP bound: the heuristic's
+        // solution, with no bound to measure its gap by.
+        let (open, _) = best.ok_or_else(|| {
+            LocateError::Solver(format!(
+                "no solution found within the time limit of {} s; raise --time-limit",
+                opts.time_limit_s
+            ))
+        })?;
+        let verdict = Verdict { status: SolveStatus::TimeLimit, gap: None };
+        return finish_nearest(inst, &open, limit, verdict).map(|r| (r, stats));
+    };
     stats.lp_rounds = rounds;
     stats.lp_bound = lp_bound;
     lap(1, &mut stats);
@@ -481,6 +489,14 @@ pub fn solve(
         }
         _ => out.open,
     };
-    let verdict = Verdict { status: out.status, gap: out.gap };
+    // At the time limit the LP bound measures how far the plan returned
+    // can be from the optimum.
+    let verdict = match out.status {
+        SolveStatus::TimeLimit => {
+            let ub = total_cost(inst, &levels_all, &open);
+            Verdict { status: out.status, gap: Some(((ub - lp_bound) / ub.abs().max(1.0)).max(0.0)) }
+        }
+        _ => Verdict { status: out.status, gap: out.gap },
+    };
     finish_nearest(inst, &open, limit, verdict).map(|r| (r, stats))
 }

@@ -2,7 +2,8 @@
 //! [`LocateError::kind`] separates bad input from a genuinely infeasible
 //! instance, so the command line can map them to distinct exit codes.
 
-use std::path::PathBuf;
+use crate::diag::Problem;
+use crate::limits::work::LimitError;
 use thiserror::Error;
 
 /// Broad class of a [`LocateError`], for exit codes.
@@ -16,35 +17,16 @@ pub enum ErrorKind {
     Failure,
 }
 
-/// A wrong CSV cell: names the file, the 1-based line, the column, the value
-/// found and what was expected.
-#[derive(Debug, Error)]
-#[error("{}: line {line}, column `{column}`: {problem}: found `{value}`, expected {expected}", file.display())]
-pub struct CellError {
-    pub file: PathBuf,
-    pub line: u64,
-    pub column: String,
-    pub value: String,
-    pub problem: String,
-    pub expected: String,
-}
-
 /// Everything that can go wrong when reading an instance or solving a model.
 #[derive(Debug, Error)]
 pub enum LocateError {
-    /// A cell of a CSV file is wrong (boxed: it is the largest variant).
+    /// Something in an input file is wrong: the file, line, column, value
+    /// and what was expected, as for a scenario (boxed: the largest variant).
     #[error("{0}")]
-    Cell(Box<CellError>),
-    /// A CSV file as a whole is wrong (missing column, unreadable row, missing pair).
-    #[error("{}{}: {message}", file.display(), line.map(|l| format!(": line {l}")).unwrap_or_default())]
-    File { file: PathBuf, line: Option<u64>, message: String },
-    /// A file could not be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    Input(Box<Problem>),
+    /// The instance would not fit in memory.
+    #[error("{0}")]
+    Limit(Box<LimitError>),
     /// An in-memory instance is inconsistent (wrong matrix size, duplicate id, ...).
     #[error("invalid instance: {0}")]
     Instance(String),
@@ -63,10 +45,9 @@ impl LocateError {
     /// Input, infeasible or failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            LocateError::Cell(_) | LocateError::File { .. } | LocateError::Instance(_) | LocateError::Param { .. } => {
+            LocateError::Input(_) | LocateError::Limit(_) | LocateError::Instance(_) | LocateError::Param { .. } => {
                 ErrorKind::Input
             }
-            LocateError::Io { .. } => ErrorKind::Input,
             LocateError::Infeasible(_) => ErrorKind::Infeasible,
             LocateError::Solver(_) => ErrorKind::Failure,
         }

@@ -4,11 +4,11 @@
 
 use super::error::LocateError;
 use super::result::Verdict;
-use crate::solver::{SolveOptions, SolveStatus};
-use good_lp::solvers::highs::{highs, HighsSolution};
-use good_lp::{
-    Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, WithInitialSolution,
-};
+use crate::solver::{Outcome, SolveOptions, SolveStatus};
+use good_lp::solvers::highs::highs;
+use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use highs::HighsSolutionStatus;
+use std::collections::HashMap;
 
 /// Optimisation direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,24 +19,29 @@ pub(crate) enum Sense {
 
 /// A solved MILP.
 pub(crate) struct Solved {
-    sol: HighsSolution,
+    columns: Vec<f64>,
+    index: HashMap<Variable, usize>,
     pub verdict: Verdict,
 }
 
 impl Solved {
     pub fn value(&self, v: Variable) -> f64 {
-        self.sol.value(v)
+        self.index.get(&v).map(|&k| self.columns[k]).unwrap_or(0.0)
     }
 
     /// A binary variable read as a boolean.
     pub fn is_on(&self, v: Variable) -> bool {
-        self.sol.value(v) > 0.5
+        self.value(v) > 0.5
     }
 }
 
 /// Solve a model. `start` is a feasible (or empty) warm start; unlisted
 /// variables start at 0. `infeasible` explains, in the caller's terms, what
 /// an infeasibility proof from HiGHS means for this model.
+///
+/// Solved through the `highs` model good_lp builds (as the plan's blocks
+/// are), to read HiGHS's MIP gap, which good_lp does not report: a solve
+/// stopped by the time limit says so (`time_limit`) with its gap.
 pub(crate) fn solve(
     vars: ProblemVariables,
     sense: Sense,
@@ -46,35 +51,49 @@ pub(crate) fn solve(
     opts: &SolveOptions,
     infeasible: &str,
 ) -> Result<Solved, LocateError> {
+    let index: HashMap<Variable, usize> =
+        vars.iter_variables_with_def().enumerate().map(|(k, (v, _))| (v, k)).collect();
+    let n = index.len();
     let unsolved = match sense {
         Sense::Minimise => vars.minimise(objective),
         Sense::Maximise => vars.maximise(objective),
     };
-    let mut problem = opts.apply(unsolved.using(highs));
+    let mut problem = unsolved.using(highs);
     for c in constraints {
         problem.add_constraint(c);
     }
+    let mut model = problem.try_into_inner().map_err(|e| LocateError::Solver(e.to_string()))?;
+    opts.apply_to_model(&mut model);
     if !start.is_empty() {
-        problem = problem.with_initial_solution(start);
-    }
-    let sol = problem.solve().map_err(|e| match e {
-        ResolutionError::Infeasible => LocateError::Infeasible(infeasible.to_string()),
-        ResolutionError::Unbounded => LocateError::Solver("HiGHS reports an unbounded model".into()),
-        ResolutionError::Other("NoSolutionFound") => {
-            LocateError::Solver(format!("no feasible solution found within the time limit of {} s", opts.time_limit_s))
+        let mut x = vec![0.0; n];
+        for (v, val) in start {
+            if let Some(&k) = index.get(&v) {
+                x[k] = val;
+            }
         }
-        other => LocateError::Solver(other.to_string()),
-    })?;
-    let status = SolveStatus::from(sol.status());
-    // good_lp reports `Optimal` only when HiGHS closed the gap entirely and
-    // `GapLimit` when it stopped at the requested tolerance; the exact gap of
-    // a time-limited run is not exposed through good_lp.
+        model.set_solution(Some(&x), None, None, None);
+    }
+    let solved = model.try_solve().map_err(|e| LocateError::Solver(format!("HiGHS failed: {e:?}")))?;
+    let gap = solved.mip_gap();
+    let gap = if gap.is_finite() { gap.max(0.0) } else { f64::INFINITY };
+    let status = match Outcome::of(solved.status(), gap) {
+        Outcome::Infeasible => return Err(LocateError::Infeasible(infeasible.to_string())),
+        Outcome::Unbounded => return Err(LocateError::Solver("HiGHS reports an unbounded model".into())),
+        Outcome::Stopped(s) => s,
+        Outcome::Other(other) => return Err(LocateError::Solver(format!("HiGHS ended with status {other:?}"))),
+    };
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Err(LocateError::Solver(format!(
+            "no feasible solution found within the time limit of {} s; raise --time-limit",
+            opts.time_limit_s
+        )));
+    }
     let gap = match status {
         SolveStatus::Optimal => Some(0.0),
-        SolveStatus::GapLimit => Some(opts.mip_rel_gap),
-        SolveStatus::TimeLimit => None,
+        _ => gap.is_finite().then_some(gap),
     };
-    Ok(Solved { sol, verdict: Verdict { status, gap } })
+    let columns = solved.get_solution().columns().to_vec();
+    Ok(Solved { columns, index, verdict: Verdict { status, gap } })
 }
 
 /// Σ of variables, as an expression.

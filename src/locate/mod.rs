@@ -37,8 +37,8 @@ pub mod p_dispersion;
 pub mod p_median;
 pub mod result;
 
-pub use error::{CellError, ErrorKind, LocateError};
-pub use input::{read_demand, read_instance, read_sites, CsvPaths};
+pub use error::{ErrorKind, LocateError};
+pub use input::{read_demand, read_instance, read_instance_from, read_sites, CsvPaths, CsvTexts};
 pub use instance::{Coord, DemandPoint, Instance, Site};
 pub use result::{Assignment, LocateResult, Metrics, SiteUse};
 

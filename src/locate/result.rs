@@ -58,7 +58,8 @@ pub struct LocateResult {
     pub objective: f64,
     pub status: SolveStatus,
     /// Relative MIP gap: 0 when proven optimal, at most the requested gap when
-    /// stopped at it, `None` when unknown (stopped by the time limit).
+    /// stopped at it, HiGHS's gap when stopped by the time limit (`None` when
+    /// HiGHS had no bound to measure it by).
     pub gap: Option<f64>,
     /// Ids of the chosen sites (fixed ones included), in input order.
     pub sites: Vec<String>,

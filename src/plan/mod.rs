@@ -148,7 +148,9 @@ fn solve_with(
 ) -> Result<Plan, PlanError> {
     let inp = Inputs { s, horizon: h, demand, decisions, travel_weight: opts.travel_weight(s), recourse: rc };
     let solved = solve::solve(&inp, &opts.solve)?;
-    Ok(result::read(s, h, demand, rc, solved))
+    let plan = result::read(s, h, demand, rc, solved);
+    debug_assert_eq!(crate::checks::plan(s, &plan), Ok(()));
+    Ok(plan)
 }
 
 /// Plan on a scenario's simulation: each period's demand at the quantile.
@@ -211,6 +213,8 @@ pub struct Stability {
     pub built: Vec<(String, f64, Vec<f64>)>,
     /// Draws whose plan could not meet every norm.
     pub infeasible_draws: usize,
+    /// Draws whose plan stopped at the time limit (best found, not proven optimal).
+    pub time_limited_draws: usize,
 }
 
 /// Solve the plan for the first `n` draws of `sim`.
@@ -246,5 +250,6 @@ pub fn stability(s: &Scenario, sim: &Simulation, n: usize, opts: &PlanOptions) -
         periods: h.periods.iter().map(|p| p.label.clone()).collect(),
         built,
         infeasible_draws: plans.iter().filter(|p| !p.feasible()).count(),
+        time_limited_draws: plans.iter().filter(|p| p.status == crate::solver::SolveStatus::TimeLimit).count(),
     })
 }

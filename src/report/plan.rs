@@ -7,8 +7,8 @@
 
 use super::atomic::OutputDir;
 use super::manifest::Manifest;
-use crate::plan::result::{Built, Change};
 use crate::demand::SimOptions;
+use crate::plan::result::{Built, Change};
 use crate::plan::{Action, ComplianceRow, Plan, PlanOptions, Stability};
 use crate::scenario::{Facility, Scenario};
 use serde::Serialize;
@@ -16,6 +16,18 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// A CSV number as a person writes it: 20, 0.294118, 445 (not 20.0).
+fn plain<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn plain_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
 
 fn csv_of<T: Serialize>(rows: &[T]) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -37,17 +49,29 @@ pub struct SiteRow {
     pub action: &'static str,
     pub period: String,
     pub option_group: String,
+    #[serde(serialize_with = "plain")]
     pub beds: f64,
+    #[serde(serialize_with = "plain")]
     pub nursing_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub places: f64,
+    #[serde(serialize_with = "plain")]
     pub halls: f64,
+    #[serde(serialize_with = "plain")]
     pub plots: f64,
+    #[serde(serialize_with = "plain")]
     pub eco_plots: f64,
+    #[serde(serialize_with = "plain")]
     pub land_m2: f64,
+    #[serde(serialize_with = "plain")]
     pub converted_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub transferred_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub closed_units: f64,
+    #[serde(serialize_with = "plain")]
     pub capital_wan: f64,
+    #[serde(serialize_with = "plain")]
     pub cost_yuan_per_year: f64,
     pub towns_served: String,
 }
@@ -148,19 +172,31 @@ pub struct ProjectRow {
     pub kind: &'static str,
     pub site_id: String,
     pub town: String,
+    #[serde(serialize_with = "plain")]
     pub beds: f64,
+    #[serde(serialize_with = "plain")]
     pub nursing_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub places: f64,
+    #[serde(serialize_with = "plain")]
     pub halls: f64,
+    #[serde(serialize_with = "plain")]
     pub plots: f64,
+    #[serde(serialize_with = "plain")]
     pub eco_plots: f64,
+    #[serde(serialize_with = "plain")]
     pub land_m2: f64,
+    #[serde(serialize_with = "plain")]
     pub converted_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub transferred_beds: f64,
+    #[serde(serialize_with = "plain")]
     pub closed_units: f64,
+    #[serde(serialize_with = "plain")]
     pub capital_wan: f64,
     pub period: String,
     pub funding: String,
+    #[serde(serialize_with = "plain_opt")]
     pub plan_investment_wan: Option<f64>,
 }
 
@@ -342,9 +378,59 @@ struct AssignmentRow<'a> {
     town_code: &'a str,
     town_name: &'a str,
     site_id: &'a str,
+    #[serde(serialize_with = "plain")]
     amount: f64,
     /// Empty when the distance is unknown (a town without coordinates).
+    #[serde(serialize_with = "plain_opt")]
     minutes: Option<f64>,
+}
+
+/// One line of compliance.csv (the same row as in plan.json).
+#[derive(Serialize)]
+struct ComplianceLine<'a> {
+    period: &'a str,
+    year: u32,
+    norm: &'a str,
+    meaning: &'a str,
+    source: &'a str,
+    binding: bool,
+    province_default: bool,
+    base: &'a str,
+    #[serde(serialize_with = "plain")]
+    required: f64,
+    #[serde(serialize_with = "plain")]
+    planned: f64,
+    unit: &'a str,
+    met: bool,
+    #[serde(serialize_with = "plain")]
+    slack: f64,
+    #[serde(rename = "where")]
+    where_: &'a str,
+    site: &'a str,
+    cause: Option<crate::plan::Cause>,
+}
+
+impl<'a> From<&'a ComplianceRow> for ComplianceLine<'a> {
+    fn from(r: &'a ComplianceRow) -> Self {
+        ComplianceLine {
+            period: &r.period,
+            year: r.year,
+            norm: &r.norm,
+            meaning: &r.meaning,
+            source: &r.source,
+            binding: r.binding,
+            province_default: r.province_default,
+            base: &r.base,
+            required: r.required,
+            planned: r.planned,
+            unit: &r.unit,
+            met: r.met,
+            slack: r.slack,
+            where_: &r.where_,
+            site: &r.site,
+            cause: r.cause,
+        }
+    }
 }
 
 /// The whole plan as one JSON document.
@@ -375,7 +461,8 @@ pub struct RunSettings {
 /// The manifest of a plan run. `civplan plan` and every run of `civplan
 /// batch` build it here, so a batch run and its replay write the same bytes.
 pub fn manifest(s: &Scenario, opts: &PlanOptions, sim: &SimOptions, run: &RunSettings) -> Manifest {
-    let mut m = Manifest::new("plan", &run.scenario_arg, &s.config.meta.name_pinyin, sim.seed, sim.draws, sim.deterministic);
+    let mut m =
+        Manifest::new("plan", &run.scenario_arg, &s.config.meta.name_pinyin, sim.seed, sim.draws, sim.deterministic);
     let horizon = opts.horizon(s);
     m.settings = serde_json::json!({
         "periods": horizon.periods.iter().map(|p| p.label.clone()).collect::<Vec<_>>(),
@@ -404,7 +491,8 @@ pub fn write(s: &Scenario, p: &Plan, dir: &Path, manifest: &Manifest, st: Option
     out.write("sites.csv", csv_of(&site_rows(s, p))?)?;
     out.write("projects.csv", projects_csv(&project_rows(s, p))?)?;
     out.write("periods.csv", periods_csv(p)?)?;
-    out.write("compliance.csv", csv_of(&p.compliance)?)?;
+    let compliance: Vec<ComplianceLine> = p.compliance.iter().map(ComplianceLine::from).collect();
+    out.write("compliance.csv", csv_of(&compliance)?)?;
     let assignments: Vec<AssignmentRow> = p
         .assignments
         .iter()

@@ -10,6 +10,7 @@
 //! the list survives any number of load–save round trips.
 
 use super::error::Problem;
+use super::load::Reader;
 use super::model::Files;
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -37,23 +38,23 @@ pub struct Assumption {
 /// The assumptions of the scenario in `dir`: read back from its
 /// `assumptions.csv` when it has one, else extracted from the comments of
 /// `scenario.toml` and the `source` cells of the tables `files` names.
-pub fn extract(dir: &Path, files: &Files, problems: &mut Vec<Problem>) -> Vec<Assumption> {
+pub(crate) fn extract(dir: &Path, files: &Files, io: &Reader, problems: &mut Vec<Problem>) -> Vec<Assumption> {
     let saved = dir.join(ASSUMPTIONS_FILE);
-    if saved.is_file() {
-        return read(&saved).unwrap_or_else(|e| {
+    if let Some(text) = io.text(&saved) {
+        return parse(&text).unwrap_or_else(|e| {
             problems.push(Problem::new(&saved, "", "", format!("a readable file,line,key,text table ({e})")));
             Vec::new()
         });
     }
     let mut found = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(dir.join("scenario.toml")) {
+    if let Some(text) = io.text(&dir.join("scenario.toml")) {
         found.extend(from_toml("scenario.toml", &text));
     }
     let tables = [&files.towns, &files.age_structure, &files.facilities, &files.candidates];
-    let optional = [&files.travel_matrix, &files.mortality_table, &files.fertility_table];
+    let optional = [&files.travel_matrix, &files.mortality_table, &files.fertility_table, &files.census_2010];
     for name in tables.into_iter().chain(optional.into_iter().flatten()) {
         // A table that cannot be read is reported by the loader itself.
-        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+        if let Some(text) = io.text(&dir.join(name)) {
             found.extend(from_csv(name, &text));
         }
     }
@@ -74,6 +75,11 @@ pub fn write(path: &Path, rows: &[Assumption]) -> io::Result<()> {
 /// Read an `assumptions.csv` written by [`write`].
 pub fn read(path: &Path) -> Result<Vec<Assumption>, csv::Error> {
     csv::Reader::from_path(path)?.deserialize().collect()
+}
+
+/// The rows of an `assumptions.csv` text.
+fn parse(text: &str) -> Result<Vec<Assumption>, csv::Error> {
+    csv::Reader::from_reader(text.as_bytes()).deserialize().collect()
 }
 
 /// Assumptions in TOML comments. An end-of-line comment belongs to the key

@@ -1,14 +1,51 @@
 //! Reading a scenario folder: `scenario.toml` section by section (so one bad
-//! section does not hide the others) and each CSV row by row, collecting
-//! every problem with its position.
+//! section does not hide the others) and each CSV table through the shared
+//! reader ([`crate::table`]), collecting every problem with its position.
 
 use super::error::{Problem, ScenarioError};
 use super::model::*;
+use crate::table::{text, Schema, Table};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+/// Where a scenario's files come from: the disk, or texts in memory (the
+/// fuzzers and tests).
+pub(crate) enum Reader<'a> {
+    Disk,
+    Memory(&'a BTreeMap<PathBuf, Vec<u8>>),
+}
+
+impl Reader<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self {
+            Reader::Disk => std::fs::read(path),
+            Reader::Memory(m) => {
+                m.get(path).cloned().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "No such file or directory"))
+            }
+        }
+    }
+
+    /// The text of `path` when it exists and is text (None otherwise: the
+    /// loader reports an unreadable table itself).
+    pub fn text(&self, path: &Path) -> Option<String> {
+        self.read(path).ok().and_then(|b| text::decode(&b).ok())
+    }
+
+    /// The bytes of `path`, or a problem saying why there are none.
+    pub fn bytes(&self, path: &Path, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+        match self.read(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                problems.push(Problem::new(path, "(file)", "", format!("a readable file ({e})")));
+                None
+            }
+        }
+    }
+}
 
 /// A file's text, kept to attach excerpts to problems.
 pub(crate) struct Source {
@@ -17,27 +54,16 @@ pub(crate) struct Source {
 }
 
 impl Source {
-    pub fn read(path: &Path, problems: &mut Vec<Problem>) -> Option<Source> {
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(mut s) => {
-                    if s.starts_with('\u{feff}') {
-                        s.drain(..3);
-                    }
-                    Some(Source { path: path.to_path_buf(), text: Arc::from(s) })
-                }
-                Err(e) => {
-                    problems.push(Problem::new(
-                        path,
-                        "(file)",
-                        format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-                        "a UTF-8 text file",
-                    ));
-                    None
-                }
-            },
+    pub fn read(path: &Path, files: &Reader, problems: &mut Vec<Problem>) -> Option<Source> {
+        let bytes = files.bytes(path, problems)?;
+        match text::decode(&bytes) {
+            Ok(s) => Some(Source { path: path.to_path_buf(), text: Arc::from(s) }),
             Err(e) => {
-                problems.push(Problem::new(path, "(file)", "", format!("a readable file ({e})")));
+                let p = Problem::new(path, "(file)", &e.found, e.expected);
+                problems.push(match e.line {
+                    Some(l) => p.at_line(l),
+                    None => p,
+                });
                 None
             }
         }
@@ -46,7 +72,7 @@ impl Source {
     pub fn problem(
         &self,
         key: impl Into<String>,
-        value: impl Into<String>,
+        value: impl AsRef<str>,
         expected: impl Into<String>,
         span: std::ops::Range<usize>,
     ) -> Problem {
@@ -130,11 +156,18 @@ fn section<T: DeserializeOwned>(
     match T::deserialize(ValueDeserializer::from(value.clone())) {
         Ok(v) => Some(v),
         Err(e) => {
-            let span = e.span().unwrap_or_else(|| value.span());
+            let mut span = e.span().unwrap_or_else(|| value.span());
             let mut key = key_path_at(root.get_ref(), span.start).unwrap_or_else(|| name.to_string());
-            let written = src.text.get(span.clone()).unwrap_or("").trim().to_string();
-            let mut written = if written.len() > 60 || written.contains('\n') { String::new() } else { written };
             let msg = e.message();
+            // An error inside an inline table (a distribution) carries the
+            // table's span: name the key inside it that is at fault.
+            let inner = inner_key(msg);
+            if let (Some(k), Some(sub)) = (inner, span_of(root.get_ref(), &format!("{key}.{}", inner.unwrap_or("")))) {
+                key = format!("{key}.{k}");
+                span = sub;
+            }
+            let written = src.text.get(span.clone()).unwrap_or("").trim().to_string();
+            let mut written = if written.contains('\n') { String::new() } else { written };
             if msg.starts_with("unknown field") {
                 written.clear();
             }
@@ -149,6 +182,17 @@ fn section<T: DeserializeOwned>(
     }
 }
 
+/// The key inside an inline table that a serde message is about: `dist`
+/// for an unknown distribution, the key named by "unknown field `k`" or
+/// "key `k` does not belong".
+fn inner_key(msg: &str) -> Option<&str> {
+    if msg.starts_with("unknown variant") {
+        return Some("dist");
+    }
+    let named = msg.strip_prefix("unknown field `").or_else(|| msg.strip_prefix("key `"))?;
+    named.split('`').next()
+}
+
 /// Turn serde's wording into "what was expected".
 fn explain_serde(msg: &str) -> String {
     let msg = msg.trim();
@@ -157,6 +201,11 @@ fn explain_serde(msg: &str) -> String {
     }
     if msg.starts_with("missing field ") {
         return "a value: this key is required".to_string();
+    }
+    if msg.starts_with("unknown variant") {
+        if let Some(i) = msg.find("expected ") {
+            return msg[i + "expected ".len()..].to_string();
+        }
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return rest.to_string();
@@ -174,7 +223,7 @@ pub(crate) fn key_path_at(root: &DeTable<'_>, offset: usize) -> Option<String> {
             // A `[section]` table's span covers only its header, so descend
             // into every table rather than trusting its span.
             if let DeValue::Table(t) = v.get_ref() {
-                if walk(t, offset, path) || inside(&ks) {
+                if walk(t, offset, path) || inside(&ks) || inside(&vs) {
                     return true;
                 }
             } else if inside(&ks) || inside(&vs) {
@@ -214,146 +263,24 @@ pub(crate) fn span_of(root: &DeTable<'_>, path: &str) -> Option<std::ops::Range<
     Some(cur.span())
 }
 
-/// A CSV table: parsed rows with their 1-based line numbers.
-pub(crate) struct Rows<T> {
+/// A CSV table: the table as read and its rows as `T`, with their lines.
+pub(crate) struct Csv<T> {
+    pub table: Table,
     pub rows: Vec<(usize, T)>,
 }
 
 /// Read a CSV with a fixed set of columns. `required` columns must be
 /// present; `optional` may be; any other column is a problem.
 pub(crate) fn read_csv<T: DeserializeOwned>(
-    src: &Source,
-    required: &[&str],
-    optional: &[&str],
+    path: &Path,
+    files: &Reader,
+    columns: (&[&str], &[&str]),
     problems: &mut Vec<Problem>,
-) -> Rows<T> {
-    let mut out = Rows { rows: Vec::new() };
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(src.text.as_bytes());
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(Problem::new(&src.path, "(header)", "", format!("a CSV header line ({e})")).at_line(1));
-            return out;
-        }
-    };
-    let header_len = src.text.find('\n').unwrap_or(src.text.len());
-    let mut header_ok = true;
-    for col in required {
-        if !headers.iter().any(|h| h == *col) {
-            problems.push(
-                Problem::new(
-                    &src.path,
-                    *col,
-                    "",
-                    format!(
-                        "a `{col}` column (required; header has: {})",
-                        headers.iter().collect::<Vec<_>>().join(",")
-                    ),
-                )
-                .at(&src.text, 0, header_len),
-            );
-            header_ok = false;
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for h in headers.iter() {
-        if !required.contains(&h) && !optional.contains(&h) {
-            let mut known: Vec<&str> = required.to_vec();
-            known.extend_from_slice(optional);
-            let start = src.text[..header_len].find(h).unwrap_or(0);
-            problems.push(src.problem(
-                h,
-                "",
-                format!("a known column: one of {}", known.join(", ")),
-                start..start + h.len(),
-            ));
-            header_ok = false;
-        }
-        if !seen.insert(h.to_string()) {
-            problems.push(Problem::new(&src.path, h, "", "each column once").at(&src.text, 0, header_len));
-            header_ok = false;
-        }
-    }
-    if !header_ok {
-        return out;
-    }
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
-                // Missing optional columns deserialize as empty (None).
-                match record.deserialize::<T>(Some(&headers)) {
-                    Ok(row) => out.rows.push((pos.line() as usize, row)),
-                    Err(err) => {
-                        let csv::ErrorKind::Deserialize { err: e, .. } = err.kind() else {
-                            problems.push(
-                                Problem::new(&src.path, "(row)", "", format!("a readable row ({err})"))
-                                    .at_line(pos.line() as usize),
-                            );
-                            continue;
-                        };
-                        // Enum errors carry no field index: find the cell
-                        // holding the unknown variant named in the message.
-                        let field = e.field().map(|i| i as usize).or_else(|| match e.kind() {
-                            csv::DeserializeErrorKind::Message(m) => {
-                                m.split('`').nth(1).and_then(|bad| record.iter().position(|cell| cell == bad))
-                            }
-                            _ => None,
-                        });
-                        let (col, value) = match field {
-                            Some(i) => {
-                                (headers.get(i).unwrap_or("?").to_string(), record.get(i).unwrap_or("").to_string())
-                            }
-                            None => ("(row)".to_string(), String::new()),
-                        };
-                        let start =
-                            pos.byte() as usize + field.and_then(|i| record.range(i)).map(|r| r.start).unwrap_or(0);
-                        let expected = csv_expected(e.kind(), &value);
-                        problems.push(src.problem(col, quote(&value), expected, start..start + value.len()));
-                    }
-                }
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                let msg = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("{expected_len} fields like the header (this row has {len})")
-                    }
-                    _ => format!("a well-formed CSV row ({e})"),
-                };
-                problems.push(Problem::new(&src.path, "(row)", "", msg).at_line(line));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                    break;
-                }
-            }
-        }
-    }
-    out
-}
-
-fn quote(v: &str) -> String {
-    format!("\"{v}\"")
-}
-
-fn csv_expected(kind: &csv::DeserializeErrorKind, value: &str) -> String {
-    use csv::DeserializeErrorKind as K;
-    match kind {
-        K::ParseInt(_) => "a whole number".into(),
-        K::ParseFloat(_) => "a number".into(),
-        K::ParseBool(_) => "true or false".into(),
-        K::UnexpectedEndOfRow => "a value (the row ends early)".into(),
-        K::Message(m) if value.is_empty() => format!("a value ({m})"),
-        K::Message(m) => {
-            if let Some(i) = m.find("expected ") {
-                m[i + "expected ".len()..].to_string()
-            } else {
-                m.clone()
-            }
-        }
-        other => format!("{other:?}"),
-    }
+) -> Option<Csv<T>> {
+    let bytes = files.bytes(path, problems)?;
+    let table = Table::parse(path, &bytes, &Schema::strict(columns.0, columns.1), problems)?;
+    let rows = table.deserialize(problems);
+    Some(Csv { table, rows })
 }
 
 /// The folder and its scenario.toml from a user-given path (folder or file).

@@ -12,11 +12,12 @@ mod write;
 
 pub use error::{line_col, Problem, ScenarioError};
 pub use model::*;
-pub use param::Param;
+pub use param::{Param, ParamError};
 pub use write::save;
 
-use load::{read_config, read_csv, resolve, Source};
-use std::path::Path;
+use load::{read_config, read_csv, resolve, Csv, Reader, Source};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Column sets of each CSV table: (required, optional).
 pub const TOWN_COLUMNS: (&[&str], &[&str]) = (
@@ -84,9 +85,27 @@ pub fn load_edited(
     edit: impl FnOnce(&str) -> Result<Option<String>, Problem>,
 ) -> Result<Scenario, ScenarioError> {
     let (dir, toml_path) = resolve(path)?;
+    load_with(&dir, &toml_path, &Reader::Disk, edit)
+}
+
+/// Load and validate a scenario held in memory: `files` maps each file name
+/// (`scenario.toml`, `towns.csv`, …, as `[files]` names them) to its bytes.
+/// Problems name the files as `dir/<name>`. The same checks as [`load`];
+/// the fuzzers and tests use it.
+pub fn load_from_memory(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Scenario, ScenarioError> {
+    let by_path: BTreeMap<PathBuf, Vec<u8>> = files.iter().map(|(k, v)| (dir.join(k), v.clone())).collect();
+    load_with(dir, &dir.join("scenario.toml"), &Reader::Memory(&by_path), |_| Ok(None))
+}
+
+fn load_with(
+    dir: &Path,
+    toml_path: &Path,
+    io: &Reader,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Problem>,
+) -> Result<Scenario, ScenarioError> {
     let mut problems = Vec::new();
-    let invalid = |problems| ScenarioError::Invalid { dir: dir.clone(), problems };
-    let Some(mut toml_src) = Source::read(&toml_path, &mut problems) else {
+    let invalid = |problems| ScenarioError::Invalid { dir: dir.to_path_buf(), problems };
+    let Some(mut toml_src) = Source::read(toml_path, io, &mut problems) else {
         return Err(invalid(problems));
     };
     match edit(&toml_src.text) {
@@ -99,82 +118,89 @@ pub fn load_edited(
     // user sees every problem at once.
     let files = config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
 
-    type Cols = (&'static [&'static str], &'static [&'static str]);
-    let table = |name: &str, cols: Cols, problems: &mut Vec<Problem>| {
-        Source::read(&dir.join(name), problems).map(|src| (src, cols))
-    };
-    let towns_src = table(&files.towns, TOWN_COLUMNS, &mut problems);
     let before_towns = problems.len();
-    let mut towns = towns_src.as_ref().map(|(s, c)| read_csv::<Town>(s, c.0, c.1, &mut problems));
+    let mut towns = read_csv::<Town>(&dir.join(&files.towns), io, TOWN_COLUMNS, &mut problems);
     // A towns table that did not read cleanly would make every reference to
     // a town, and every sum over towns, look wrong: check those only when
     // it read cleanly, so the report names the real fault.
     let towns_clean = towns.is_some() && problems.len() == before_towns;
-    if let (Some(rows), Some(cfg)) = (towns.as_mut(), config.as_ref()) {
+    if let (Some(t), Some(cfg)) = (towns.as_mut(), config.as_ref()) {
         let p = &cfg.population;
-        derive_residents(&mut rows.rows, p.residents_2020, p.urban_residents_2020, p.rural_residents_2020);
+        derive_residents(&mut t.rows, p.residents_2020, p.urban_residents_2020, p.rural_residents_2020);
     }
-    let ages_src = table(&files.age_structure, AGE_COLUMNS, &mut problems);
-    let ages = ages_src.as_ref().map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
-    let fac_src = table(&files.facilities, FACILITY_COLUMNS, &mut problems);
-    let facilities = fac_src.as_ref().map(|(s, c)| read_csv::<Facility>(s, c.0, c.1, &mut problems));
-    let cand_src = table(&files.candidates, CANDIDATE_COLUMNS, &mut problems);
-    let candidates = cand_src.as_ref().map(|(s, c)| read_csv::<Candidate>(s, c.0, c.1, &mut problems));
-    let optional = |name: &Option<String>, cols: Cols, problems: &mut Vec<Problem>| {
-        name.as_ref().and_then(|n| table(n, cols, problems))
-    };
-    let travel_src = optional(&files.travel_matrix, TRAVEL_COLUMNS, &mut problems);
-    let travel = travel_src.as_ref().map(|(s, c)| read_csv::<TravelTime>(s, c.0, c.1, &mut problems));
-    let mort_src = optional(&files.mortality_table, MORTALITY_COLUMNS, &mut problems);
-    let mortality = mort_src.as_ref().map(|(s, c)| read_csv::<MortalityRow>(s, c.0, c.1, &mut problems));
-    let fert_src = optional(&files.fertility_table, FERTILITY_COLUMNS, &mut problems);
-    let fertility = fert_src.as_ref().map(|(s, c)| read_csv::<FertilityRow>(s, c.0, c.1, &mut problems));
-    let c2010_src = optional(&files.census_2010, AGE_COLUMNS, &mut problems);
-    let census_2010 = c2010_src.as_ref().map(|(s, c)| read_csv::<AgeGroup>(s, c.0, c.1, &mut problems));
+    let ages = read_csv::<AgeGroup>(&dir.join(&files.age_structure), io, AGE_COLUMNS, &mut problems);
+    let before_facilities = problems.len();
+    let facilities = read_csv::<Facility>(&dir.join(&files.facilities), io, FACILITY_COLUMNS, &mut problems);
+    // As for towns: candidates' references to facilities only against a
+    // facilities table that read cleanly.
+    let facilities_clean = facilities.is_some() && problems.len() == before_facilities;
+    let candidates = read_csv::<Candidate>(&dir.join(&files.candidates), io, CANDIDATE_COLUMNS, &mut problems);
+    fn optional<T: serde::de::DeserializeOwned>(
+        dir: &Path,
+        name: &Option<String>,
+        io: &Reader,
+        cols: (&[&str], &[&str]),
+        problems: &mut Vec<Problem>,
+    ) -> Option<Csv<T>> {
+        name.as_ref().and_then(|n| read_csv(&dir.join(n), io, cols, problems))
+    }
+    let travel: Option<Csv<TravelTime>> = optional(dir, &files.travel_matrix, io, TRAVEL_COLUMNS, &mut problems);
+    let mortality: Option<Csv<MortalityRow>> =
+        optional(dir, &files.mortality_table, io, MORTALITY_COLUMNS, &mut problems);
+    let fertility: Option<Csv<FertilityRow>> =
+        optional(dir, &files.fertility_table, io, FERTILITY_COLUMNS, &mut problems);
+    let census_2010: Option<Csv<AgeGroup>> = optional(dir, &files.census_2010, io, AGE_COLUMNS, &mut problems);
 
     let mut v = validate::Validator { problems: &mut problems };
     if let Some(cfg) = &config {
         v.config(&toml_src, cfg);
     }
-    if let (Some((src, _)), Some(rows)) = (&towns_src, &towns) {
-        if towns_clean || !rows.rows.is_empty() {
-            v.towns(src, rows, config.as_ref().filter(|_| towns_clean));
+    if let Some(t) = &towns {
+        if towns_clean || !t.rows.is_empty() {
+            v.towns(t, config.as_ref().filter(|_| towns_clean));
         }
     }
     let towns = if towns_clean { towns } else { None };
     let town_codes: Vec<String> =
-        towns.as_ref().map(|r| r.rows.iter().map(|(_, t)| t.code.clone()).collect()).unwrap_or_default();
-    if let (Some((src, _)), Some(rows)) = (&ages_src, &ages) {
-        let total: u64 = towns.as_ref().map(|r| r.rows.iter().map(|(_, t)| t.residents_2020).sum()).unwrap_or(0);
-        v.ages(src, rows, config.as_ref(), total);
+        towns.as_ref().map(|t| t.rows.iter().map(|(_, t)| t.code.clone()).collect()).unwrap_or_default();
+    if let Some(a) = &ages {
+        let total: u64 = towns
+            .as_ref()
+            .map(|t| t.rows.iter().fold(0u64, |s, (_, t)| s.saturating_add(t.residents_2020)))
+            .unwrap_or(0);
+        v.ages(a, config.as_ref(), total);
     }
-    if let (Some((src, _)), Some(rows)) = (&fac_src, &facilities) {
-        v.facilities(src, rows, &town_codes);
+    if let Some(f) = &facilities {
+        v.facilities(f, &town_codes);
     }
-    if let (Some((src, _)), Some(rows)) = (&cand_src, &candidates) {
-        v.candidates(src, rows, &town_codes, facilities.as_ref());
+    if let Some(c) = &candidates {
+        v.candidates(c, &town_codes, facilities.as_ref().filter(|_| facilities_clean));
     }
-    if let (Some((src, _)), Some(rows)) = (&travel_src, &travel) {
-        v.travel(src, rows, &town_codes);
+    if let Some(t) = &travel {
+        v.travel(t, &town_codes);
     }
-    if let (Some((src, _)), Some(rows)) = (&mort_src, &mortality) {
-        v.mortality(src, rows);
+    if let Some(m) = &mortality {
+        v.mortality(m);
     }
-    if let (Some((src, _)), Some(rows)) = (&fert_src, &fertility) {
-        v.fertility(src, rows);
+    if let Some(f) = &fertility {
+        v.fertility(f);
     }
     if let Some(cfg) = config.as_ref() {
-        if let (Some((src, _)), Some(rows)) = (&ages_src, &ages) {
-            v.census_table(src, rows, cfg, 2020, None);
+        if let Some(a) = &ages {
+            v.census_table(a, cfg, 2020, None);
         }
-        if let (Some((src, _)), Some(rows)) = (&c2010_src, &census_2010) {
-            v.ages(src, rows, None, 0);
-            v.census_table(src, rows, cfg, 2010, ages.as_ref());
+        if let Some(c) = &census_2010 {
+            v.ages(c, None, 0);
+            v.census_table(c, cfg, 2010, ages.as_ref());
         }
         v.census_config(&toml_src, cfg);
     }
 
-    let assumptions = config.as_ref().map(|c| assumptions::extract(&dir, &c.files, &mut problems)).unwrap_or_default();
+    // The reasons of every ASSUMPTION, from the files as written (the
+    // resolved scenario.toml that output folders keep has no comments).
+    let assumptions =
+        config.as_ref().map(|c| assumptions::extract(dir, &c.files, io, &mut problems)).unwrap_or_default();
+
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
@@ -192,8 +218,8 @@ pub fn load_edited(
     })
 }
 
-fn into_vec<T>(rows: Option<load::Rows<T>>) -> Vec<T> {
-    rows.map(|r| r.rows.into_iter().map(|(_, x)| x).collect()).unwrap_or_default()
+fn into_vec<T>(csv: Option<Csv<T>>) -> Vec<T> {
+    csv.map(|c| c.rows.into_iter().map(|(_, x)| x).collect()).unwrap_or_default()
 }
 
 /// Fill empty `residents_2020` cells by the rules documented on [`Town`]:
@@ -202,7 +228,8 @@ fn into_vec<T>(rows: Option<load::Rows<T>>) -> Vec<T> {
 /// split; always by largest remainder so the towns sum exactly to the county
 /// total. Towns with a 2020 figure are never touched.
 fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: Option<u64>, rural_total: Option<u64>) {
-    let known: u64 = rows.iter().map(|(_, t)| t.residents_2020).sum();
+    // Saturating sums: the ranges are checked after this, on what the file holds.
+    let known: u64 = rows.iter().fold(0u64, |s, (_, t)| s.saturating_add(t.residents_2020));
     let missing: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].1.residents_2020 == 0).collect();
     if missing.is_empty() || known >= county_total {
         return;
@@ -231,8 +258,10 @@ fn derive_residents(rows: &mut [(usize, Town)], county_total: u64, urban_total: 
             missing.iter().filter(|&&i| rows[i].1.class == c).map(|&i| (i, 1.0)).collect()
         };
         let (urban, rural) = (of_class(TownClass::Urban), of_class(TownClass::Rural));
-        let known_urban: u64 =
-            rows.iter().filter(|(_, t)| t.class == TownClass::Urban).map(|(_, t)| t.residents_2020).sum();
+        let known_urban: u64 = rows
+            .iter()
+            .filter(|(_, t)| t.class == TownClass::Urban)
+            .fold(0u64, |s, (_, t)| s.saturating_add(t.residents_2020));
         match urban_total {
             Some(u) if !urban.is_empty() && !rural.is_empty() && u > known_urban && u - known_urban < remaining => {
                 let urban_left = u - known_urban;
@@ -281,14 +310,14 @@ fn largest_remainder(total: u64, weights: &[(usize, f64)]) -> Vec<(usize, u64)> 
             (i, exact.floor() as u64, exact - exact.floor())
         })
         .collect();
-    let mut left = total - parts.iter().map(|p| p.1).sum::<u64>();
+    let mut left = total.saturating_sub(parts.iter().fold(0u64, |s, p| s.saturating_add(p.1)));
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by(|&a, &b| parts[b].2.total_cmp(&parts[a].2).then(a.cmp(&b)));
     for k in order {
         if left == 0 {
             break;
         }
-        parts[k].1 += 1;
+        parts[k].1 = parts[k].1.saturating_add(1);
         left -= 1;
     }
     parts.into_iter().map(|(i, n, _)| (i, n)).collect()

@@ -966,8 +966,12 @@ impl Scenario {
     }
 }
 
-/// CSV cells where empty means a default (0 capacity, 1 facility, false).
+/// CSV cells where empty means a default (0 capacity, 1 facility, false),
+/// parsed by the shared cell parsers ([`crate::table::cell`]) so they give
+/// the same messages, with hints, as every other cell. The reader attaches
+/// the column to the errors raised here.
 mod csvfield {
+    use crate::table::cell;
     use serde::de::{Deserialize, Deserializer, Error};
 
     fn cell<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -979,7 +983,7 @@ mod csvfield {
         if s.is_empty() {
             return Ok(0.0);
         }
-        s.parse::<f64>().map_err(|_| D::Error::custom("expected a number (or empty for 0)"))
+        cell::number(&s).map_err(|e| D::Error::custom(format!("{e}; or empty for 0")))
     }
 
     pub fn one_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -987,7 +991,9 @@ mod csvfield {
         if s.is_empty() {
             return Ok(1);
         }
-        s.parse::<u32>().map_err(|_| D::Error::custom("expected a whole number >= 0 (or empty for 1)"))
+        cell::integer(&s, 0, u32::MAX as i128)
+            .map(|v| v as u32)
+            .map_err(|e| D::Error::custom(format!("{e}; or empty for 1")))
     }
 
     pub fn zero_u64_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -995,14 +1001,16 @@ mod csvfield {
         if s.is_empty() {
             return Ok(0);
         }
-        s.parse::<u64>().map_err(|_| D::Error::custom("expected a whole number of persons (or empty to derive it)"))
+        cell::integer(&s, 0, u64::MAX as i128)
+            .map(|v| v as u64)
+            .map_err(|e| D::Error::custom(format!("{e}; or empty to derive it")))
     }
 
     pub fn false_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        match cell(d)?.as_str() {
-            "" | "false" | "no" | "0" => Ok(false),
-            "true" | "yes" | "1" => Ok(true),
-            _ => Err(D::Error::custom("expected true or false (or empty for false)")),
+        let s = cell(d)?;
+        if s.is_empty() {
+            return Ok(false);
         }
+        cell::boolean(&s).map_err(|e| D::Error::custom(format!("{e}; or empty for false")))
     }
 }

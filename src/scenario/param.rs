@@ -54,22 +54,20 @@ impl Param {
         }
     }
 
-    /// Why this parameter's definition is impossible, if it is.
-    pub fn check(&self) -> Result<(), String> {
-        let finite = |v: f64, name: &str| {
-            if v.is_finite() {
-                Ok(())
-            } else {
-                Err(format!("{name} must be a finite number"))
-            }
-        };
+    /// Why this parameter's definition is impossible, if it is: the key of
+    /// the distribution at fault (`low`, `sd`, …; empty for a plain number)
+    /// and what it should be.
+    pub fn check(&self) -> Result<(), ParamError> {
+        let err = |key: &'static str, value: f64, expected: String| Err(ParamError { key, value, expected });
+        let finite =
+            |v: f64, key: &'static str| if v.is_finite() { Ok(()) } else { err(key, v, "a finite number".into()) };
         match *self {
-            Param::Fixed(v) => finite(v, "value"),
+            Param::Fixed(v) => finite(v, ""),
             Param::Normal { mean, sd } => {
                 finite(mean, "mean")?;
                 finite(sd, "sd")?;
                 if sd < 0.0 {
-                    return Err("sd must be >= 0".into());
+                    return err("sd", sd, "an sd >= 0".into());
                 }
                 Ok(())
             }
@@ -77,16 +75,20 @@ impl Param {
                 finite(mean, "mean")?;
                 finite(sd, "sd")?;
                 if !(0.0..=1.0).contains(&mean) {
-                    return Err("a beta mean must lie in [0, 1]".into());
+                    return err("mean", mean, "a beta mean in [0, 1]".into());
                 }
                 if sd < 0.0 {
-                    return Err("sd must be >= 0".into());
+                    return err("sd", sd, "an sd >= 0".into());
                 }
                 if sd > 0.0 && sd * sd >= mean * (1.0 - mean) {
-                    return Err(format!(
-                        "a beta with mean {mean} needs sd < sqrt(mean*(1-mean)) = {:.4}",
-                        (mean * (1.0 - mean)).sqrt()
-                    ));
+                    return err(
+                        "sd",
+                        sd,
+                        format!(
+                            "a beta with mean {mean} needs sd < sqrt(mean*(1-mean)) = {:.4}",
+                            (mean * (1.0 - mean)).sqrt()
+                        ),
+                    );
                 }
                 Ok(())
             }
@@ -94,7 +96,7 @@ impl Param {
                 finite(low, "low")?;
                 finite(high, "high")?;
                 if low > high {
-                    return Err("low must be <= high".into());
+                    return err("low", low, format!("low <= high ({high})"));
                 }
                 Ok(())
             }
@@ -102,8 +104,14 @@ impl Param {
                 finite(low, "low")?;
                 finite(mode, "mode")?;
                 finite(high, "high")?;
-                if !(low <= mode && mode <= high) {
-                    return Err("need low <= mode <= high".into());
+                if low > high {
+                    return err("low", low, format!("low <= mode <= high (high is {high})"));
+                }
+                if mode < low {
+                    return err("mode", mode, format!("low <= mode <= high (low is {low})"));
+                }
+                if mode > high {
+                    return err("mode", mode, format!("low <= mode <= high (high is {high})"));
                 }
                 Ok(())
             }
@@ -148,6 +156,15 @@ impl Param {
     pub fn to_fixed(&self) -> Param {
         Param::Fixed(self.central())
     }
+}
+
+/// What is wrong with a distribution: the key inside it at fault (empty
+/// for a plain number), its value and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    pub key: &'static str,
+    pub value: f64,
+    pub expected: String,
 }
 
 impl Default for Param {
@@ -277,7 +294,8 @@ impl<'de> Visitor<'de> for ParamVisitor {
             Some(other) => return Err(de::Error::unknown_variant(other, &["normal", "beta", "uniform", "triangular"])),
             None => return Err(de::Error::missing_field("dist")),
         };
-        p.check().map_err(de::Error::custom)?;
+        // Whether the numbers make sense (low <= high, a beta's sd) is
+        // checked with the key's full path by the validator (Param::check).
         Ok(p)
     }
 }
@@ -315,9 +333,23 @@ mod tests {
     fn rejects_bad_forms() {
         assert!(parse("p = { mean = 1, sd = 1 }").unwrap_err().contains("dist"));
         assert!(parse("p = { dist = \"gamma\", mean = 1 }").unwrap_err().contains("gamma"));
-        assert!(parse("p = { dist = \"beta\", mean = 0.5, sd = 0.6 }").unwrap_err().contains("sd <"));
         assert!(parse("p = { dist = \"normal\", mean = 1, sd = 1, low = 0 }").unwrap_err().contains("low"));
         assert!(parse("p = \"x\"").is_err());
+    }
+
+    /// Impossible numbers parse, and `check` names the key at fault.
+    #[test]
+    fn check_names_the_key_at_fault() {
+        let key = |s: &str| parse(s).unwrap().check().unwrap_err().key;
+        assert_eq!(key("p = { dist = \"beta\", mean = 0.5, sd = 0.6 }"), "sd");
+        assert_eq!(key("p = { dist = \"beta\", mean = 1.5, sd = 0.1 }"), "mean");
+        assert_eq!(key("p = { dist = \"triangular\", low = 3, mode = 2, high = 1 }"), "low");
+        assert_eq!(key("p = { dist = \"triangular\", low = 1, mode = 5, high = 4 }"), "mode");
+        assert_eq!(key("p = { dist = \"uniform\", low = -inf, high = 1 }"), "low");
+        assert_eq!(key("p = nan"), "");
+        let e = parse("p = { dist = \"uniform\", low = 2, high = 1 }").unwrap().check().unwrap_err();
+        assert_eq!(e, ParamError { key: "low", value: 2.0, expected: "low <= high (1)".into() });
+        assert!(parse("p = { dist = \"beta\", mean = 0.2, sd = 0.05 }").unwrap().check().is_ok());
     }
 
     #[test]

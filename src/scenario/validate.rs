@@ -1,9 +1,11 @@
 //! Checks of meaning (ranges, references, sums) after the files parsed.
 
 use super::error::Problem;
-use super::load::{span_of, Rows, Source};
+use super::load::{span_of, Csv, Source};
 use super::model::*;
 use super::param::Param;
+use crate::limits::{check, show, Unit};
+use crate::table::Table;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::de::DeTable;
 
@@ -32,30 +34,48 @@ impl TomlCheck<'_, '_> {
         self.problems.push(p);
     }
 
+    /// A field-specific range, narrower than its unit's.
     fn range(&mut self, path: &str, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            self.push(path, v, format!("{what} in [{lo}, {hi}]"));
+            self.push(path, show(v), format!("{what} in [{lo}, {hi}]"));
         }
     }
 
-    fn positive(&mut self, path: &str, v: f64) {
+    /// The unit's range ([`crate::limits::range`]); false when outside.
+    fn unit(&mut self, path: &str, unit: Unit, v: f64) -> bool {
+        match check(unit, v) {
+            Ok(()) => true,
+            Err(e) => {
+                self.push(path, show(v), e);
+                false
+            }
+        }
+    }
+
+    /// Strictly positive, within the unit's range.
+    fn positive(&mut self, path: &str, unit: Unit, v: f64) {
         if !(v.is_finite() && v > 0.0) {
-            self.push(path, v, "a finite number > 0");
+            self.push(path, show(v), "a finite number > 0");
+        } else {
+            self.unit(path, unit, v);
         }
     }
 
-    fn non_negative(&mut self, path: &str, v: f64) {
-        if !(v.is_finite() && v >= 0.0) {
-            self.push(path, v, "a finite number >= 0");
-        }
-    }
-
-    /// A parameter whose every possible draw must lie in [lo, hi].
+    /// A parameter whose definition makes sense (named by its key: `….low`)
+    /// and whose every possible draw lies in [lo, hi].
     fn param(&mut self, path: &str, p: &Param, lo: f64, hi: f64, what: &str) {
+        if let Err(e) = p.check() {
+            let at = if e.key.is_empty() { path.to_string() } else { format!("{path}.{}", e.key) };
+            self.push(&at, show(e.value), e.expected);
+            return;
+        }
         let (a, b) = p.support();
         if !(a >= lo && b <= hi) {
-            let shown = match p {
-                Param::Fixed(v) => v.to_string(),
+            // As written in the file (a distribution's inline table).
+            let span = self.root.as_ref().and_then(|r| span_of(r.get_ref(), path));
+            let shown = match (p, span.and_then(|sp| self.src.text.get(sp))) {
+                (Param::Fixed(v), _) => show(*v),
+                (_, Some(text)) if !text.contains('\n') => text.trim().to_string(),
                 _ => format!("{p:?}"),
             };
             self.push(
@@ -102,12 +122,21 @@ impl Validator<'_> {
                 t.push(&format!("meta.target_years.{i}"), y, "target years in increasing order, each once");
             }
         }
-        if m.draws == 0 || m.draws > 1_000_000 {
-            t.push("meta.draws", m.draws, "between 1 and 1,000,000 draws");
+        if let Err(e) = crate::limits::check_int(Unit::Draws, m.draws as u64) {
+            t.push("meta.draws", m.draws, e);
         }
 
         let p = &c.population;
-        t.positive("population.residents_2020", p.residents_2020 as f64);
+        t.positive("population.residents_2020", Unit::Persons, p.residents_2020 as f64);
+        if let Some(u) = p.urban_residents_2020 {
+            if t.unit("population.urban_residents_2020", Unit::Persons, u as f64) && u > p.residents_2020 {
+                t.push(
+                    "population.urban_residents_2020",
+                    u,
+                    format!("at most population.residents_2020 ({})", p.residents_2020),
+                );
+            }
+        }
         for (k, v) in
             [("aged0_14_share", p.aged0_14_share), ("aged60_share", p.aged60_share), ("aged65_share", p.aged65_share)]
         {
@@ -169,7 +198,7 @@ impl Validator<'_> {
         t.range("demography.fertility.tfr_volatility", d.fertility.tfr_volatility, 0.0, 2.0, "a volatility");
         if t.vec_len("demography.fertility.age_schedule", &d.fertility.age_schedule, 7, "groups 15-19 .. 45-49") {
             for (i, v) in d.fertility.age_schedule.iter().enumerate() {
-                t.non_negative(&format!("demography.fertility.age_schedule.{i}"), *v);
+                t.unit(&format!("demography.fertility.age_schedule.{i}"), Unit::Factor, *v);
             }
             if d.fertility.age_schedule.iter().sum::<f64>() <= 0.0 {
                 t.push("demography.fertility.age_schedule", "all zero", "a schedule with a positive sum");
@@ -177,7 +206,7 @@ impl Validator<'_> {
         }
         if t.vec_len("demography.migration.age_profile", &d.migration.age_profile, 21, "groups 0-4 .. 95-99, 100+") {
             for (i, v) in d.migration.age_profile.iter().enumerate() {
-                t.non_negative(&format!("demography.migration.age_profile.{i}"), *v);
+                t.unit(&format!("demography.migration.age_profile.{i}"), Unit::Factor, *v);
             }
         }
         t.param("demography.sex_ratio_at_birth", &d.sex_ratio_at_birth, 90.0, 130.0, "males per 100 females at birth");
@@ -208,9 +237,9 @@ impl Validator<'_> {
         ] {
             t.param(&format!("demand.{k}"), p, 0.0, 1.0, "a share");
         }
-        t.positive("demand.services_per_hall_per_year", q.services_per_hall_per_year);
-        t.positive("demand.grave_plot_m2", q.grave_plot_m2);
-        t.positive("demand.eco_plot_m2", q.eco_plot_m2);
+        t.positive("demand.services_per_hall_per_year", Unit::PerYear, q.services_per_hall_per_year);
+        t.positive("demand.grave_plot_m2", Unit::SquareMetres, q.grave_plot_m2);
+        t.positive("demand.eco_plot_m2", Unit::SquareMetres, q.eco_plot_m2);
 
         crate::plan::norms::validate(&c.norms, |path, value, expected| t.push(&path, value, expected));
 
@@ -230,64 +259,62 @@ impl Validator<'_> {
             ("operating.hall_yuan_per_year", k.operating.hall_yuan_per_year),
             ("operating.plot_yuan_per_year", k.operating.plot_yuan_per_year),
         ] {
-            t.non_negative(&format!("costs.{key}"), v);
+            t.unit(&format!("costs.{key}"), Unit::Yuan, v);
         }
         for (kind, v) in &k.fixed_yuan {
-            t.non_negative(&format!("costs.fixed_yuan.{}", kind.key()), *v);
+            t.unit(&format!("costs.fixed_yuan.{}", kind.key()), Unit::Yuan, *v);
         }
         for (kind, v) in &k.operating.facility_yuan_per_year {
-            t.non_negative(&format!("costs.operating.facility_yuan_per_year.{}", kind.key()), *v);
+            t.unit(&format!("costs.operating.facility_yuan_per_year.{}", kind.key()), Unit::Yuan, *v);
         }
         t.range("costs.discount_rate", k.discount_rate, 0.0, 0.5, "an annual rate");
-        t.positive("costs.lifetime_years", k.lifetime_years);
+        t.positive("costs.lifetime_years", Unit::Years, k.lifetime_years);
         t.range("travel.detour_factor", c.travel.detour_factor, 1.0, 5.0, "road km per straight-line km");
-        t.positive("travel.speed_kmh", c.travel.speed_kmh);
-        t.non_negative("travel.intra_town_min", c.travel.intra_town_min);
+        t.positive("travel.speed_kmh", Unit::KmPerHour, c.travel.speed_kmh);
+        t.unit("travel.intra_town_min", Unit::Minutes, c.travel.intra_town_min);
         plan_settings(&mut t, c);
     }
 
-    fn row(&mut self, src: &Source, line: usize, col: &str, value: impl ToString, expected: impl Into<String>) {
+    /// A problem at the cell of `col` on `line`.
+    fn row(&mut self, t: &Table, line: usize, col: &str, value: impl ToString, expected: impl Into<String>) {
         let value = value.to_string();
-        // Point at the cell when we can find it on its line.
-        let text = &src.text;
-        let line_start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
-        let line_text = text[line_start..].split('\n').next().unwrap_or("");
-        let col_idx = text.lines().next().and_then(|h| h.split(',').position(|c| c.trim() == col));
-        let cell = col_idx.and_then(|i| {
-            let mut off = 0;
-            for (j, c) in line_text.split(',').enumerate() {
-                if j == i {
-                    return Some((line_start + off, c.len()));
-                }
-                off += c.len() + 1;
+        let p = match t.row_at(line) {
+            Some(r) => t.problem(r, col, value, expected),
+            None => Problem::new(&t.path, col, value, expected).at_line(line),
+        };
+        self.problems.push(p);
+    }
+
+    /// The unit's range; false when outside.
+    fn unit(&mut self, t: &Table, line: usize, col: &str, unit: Unit, v: f64) -> bool {
+        match check(unit, v) {
+            Ok(()) => true,
+            Err(e) => {
+                self.row(t, line, col, show(v), e);
+                false
             }
-            None
-        });
-        let (start, len) = cell.unwrap_or((line_start, line_text.len()));
-        self.problems.push(Problem::new(&src.path, col, value, expected).at(&src.text, start, len));
-    }
-
-    fn share(&mut self, src: &Source, line: usize, col: &str, v: f64) {
-        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-            self.row(src, line, col, v, "a share in [0, 1]");
         }
     }
 
-    fn non_negative(&mut self, src: &Source, line: usize, col: &str, v: f64) {
-        if !(v.is_finite() && v >= 0.0) {
-            self.row(src, line, col, v, "a finite number >= 0");
-        }
-    }
-
-    pub fn towns(&mut self, src: &Source, rows: &Rows<Town>, cfg: Option<&Config>) {
+    pub fn towns(&mut self, rows: &Csv<Town>, cfg: Option<&Config>) {
+        let src = &rows.table;
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         if rows.rows.is_empty() {
-            self.problems.push(Problem::new(&src.path, "(rows)", "", "at least one town").at_line(1));
+            self.problems.push(
+                Problem::new(&src.path, "(rows)", "", "at least one town (the file has a header only)").at_line(1),
+            );
         }
         for (line, t) in &rows.rows {
             let line = *line;
             if t.code.len() != 12 || !t.code.chars().all(|c| c.is_ascii_digit()) {
-                self.row(src, line, "code", &t.code, "a 12-digit 统计用区划代码 (e.g. 500152001000)");
+                let mut expected = "a 12-digit 统计用区划代码 (e.g. 500152001000)".to_string();
+                if t.code.contains(['e', 'E']) && t.code.parse::<f64>().is_ok() {
+                    expected.push_str(
+                        "; this is scientific notation, as Excel shows long numbers after dropping their last \
+digits: format the column as Text and re-enter the codes",
+                    );
+                }
+                self.row(src, line, "code", &t.code, expected);
             }
             if let Some(first) = seen.insert(&t.code, line) {
                 self.row(src, line, "code", &t.code, format!("a unique town code (already used on line {first})"));
@@ -303,6 +330,11 @@ impl Validator<'_> {
                     "",
                     "a positive 2020 resident population (empty cells are derived from population.residents_2020 only while the county total exceeds the towns given)",
                 );
+            } else if !t.residents_derived {
+                self.unit(src, line, "residents_2020", Unit::Persons, t.residents_2020 as f64);
+            }
+            if let Some(r) = t.residents_2010 {
+                self.unit(src, line, "residents_2010", Unit::Persons, r as f64);
             }
             match (t.lat, t.lon) {
                 (Some(lat), Some(lon)) => {
@@ -311,7 +343,7 @@ impl Validator<'_> {
                             src,
                             line,
                             "lat",
-                            lat,
+                            show(lat),
                             format!("a latitude inside China ({}..{} °N); lat/lon swapped?", CHINA_LAT.0, CHINA_LAT.1),
                         );
                     }
@@ -320,7 +352,7 @@ impl Validator<'_> {
                             src,
                             line,
                             "lon",
-                            lon,
+                            show(lon),
                             format!("a longitude inside China ({}..{} °E); lat/lon swapped?", CHINA_LON.0, CHINA_LON.1),
                         );
                     }
@@ -330,10 +362,10 @@ impl Validator<'_> {
                 (None, Some(_)) => self.row(src, line, "lat", "", "a latitude, since lon is given (both or neither)"),
             }
             if let Some(v) = t.aged60_share {
-                self.share(src, line, "aged60_share", v);
+                self.unit(src, line, "aged60_share", Unit::Share, v);
             }
             if let Some(v) = t.aged65_share {
-                self.share(src, line, "aged65_share", v);
+                self.unit(src, line, "aged65_share", Unit::Share, v);
                 if let Some(a60) = t.aged60_share {
                     if v > a60 {
                         self.row(src, line, "aged65_share", v, format!("at most aged60_share ({a60})"));
@@ -342,7 +374,7 @@ impl Validator<'_> {
             }
         }
         if let Some(cfg) = cfg {
-            let sum: u64 = rows.rows.iter().map(|(_, t)| t.residents_2020).sum();
+            let sum: u64 = rows.rows.iter().fold(0u64, |s, (_, t)| s.saturating_add(t.residents_2020));
             let want = cfg.population.residents_2020;
             let tol = cfg.population.sum_tolerance_share;
             if want > 0 && !rows.rows.is_empty() && (sum as f64 - want as f64).abs() > tol * want as f64 {
@@ -354,7 +386,7 @@ impl Validator<'_> {
                         format!(
                             "towns summing to population.residents_2020 = {want} within {:.1}% (off by {})",
                             tol * 100.0,
-                            sum as i64 - want as i64
+                            sum as i128 - want as i128
                         ),
                     )
                     .at_line(1),
@@ -363,26 +395,29 @@ impl Validator<'_> {
         }
     }
 
-    pub fn ages(&mut self, src: &Source, rows: &Rows<AgeGroup>, cfg: Option<&Config>, town_total: u64) {
+    pub fn ages(&mut self, rows: &Csv<AgeGroup>, cfg: Option<&Config>, town_total: u64) {
+        let src = &rows.table;
         let mut next = 0u32;
         let mut open_seen = false;
         for (line, g) in &rows.rows {
             let line = *line;
+            let from_ok = self.unit(src, line, "age_from", Unit::Age, g.age_from as f64);
+            let to_ok = g.age_to.is_none_or(|to| self.unit(src, line, "age_to", Unit::Age, to as f64));
             if open_seen {
                 self.row(src, line, "age_from", g.age_from, "no group after the open-ended one");
             }
-            if g.age_from != next {
+            if from_ok && g.age_from != next {
                 self.row(src, line, "age_from", g.age_from, format!("{next} (groups must be contiguous from age 0)"));
             }
             match g.age_to {
-                Some(to) if to < g.age_from => {
+                Some(to) if to_ok && to < g.age_from => {
                     self.row(src, line, "age_to", to, format!("an age >= age_from ({})", g.age_from))
                 }
-                Some(to) => next = to + 1,
+                Some(to) => next = to.saturating_add(1),
                 None => open_seen = true,
             }
-            self.non_negative(src, line, "male", g.male);
-            self.non_negative(src, line, "female", g.female);
+            self.unit(src, line, "male", Unit::Persons, g.male);
+            self.unit(src, line, "female", Unit::Persons, g.female);
         }
         if !rows.rows.is_empty() && !open_seen {
             let line = rows.rows.last().map(|r| r.0).unwrap_or(1);
@@ -415,17 +450,129 @@ impl Validator<'_> {
         }
     }
 
+    pub fn facilities(&mut self, rows: &Csv<Facility>, towns: &[String]) {
+        let src = &rows.table;
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (line, f) in &rows.rows {
+            let line = *line;
+            if f.id.trim().is_empty() {
+                self.row(src, line, "id", "\"\"", "a facility id");
+            }
+            if let Some(first) = seen.insert(&f.id, line) {
+                self.row(src, line, "id", &f.id, format!("a unique id (already used on line {first})"));
+            }
+            if let Some(code) = &f.town_code {
+                if !towns.is_empty() && !towns.iter().any(|t| t == code) {
+                    self.row(
+                        src,
+                        line,
+                        "town_code",
+                        code,
+                        "a town code from towns.csv (or empty for county-wide stock)",
+                    );
+                }
+            }
+            let mut ok = true;
+            for (col, unit, v) in [
+                ("beds", Unit::Beds, f.beds),
+                ("nursing_beds", Unit::Beds, f.nursing_beds),
+                ("land_m2", Unit::SquareMetres, f.land_m2),
+                ("grave_plots", Unit::Plots, f.grave_plots),
+                ("eco_plots", Unit::Plots, f.eco_plots),
+                ("halls", Unit::Halls, f.halls),
+            ] {
+                ok &= self.unit(src, line, col, unit, v);
+            }
+            if ok && f.nursing_beds > f.beds {
+                self.row(src, line, "nursing_beds", show(f.nursing_beds), format!("at most beds ({})", show(f.beds)));
+            }
+            if f.count == 0 {
+                self.row(src, line, "count", 0, "at least 1 facility");
+            } else {
+                self.unit(src, line, "count", Unit::Facilities, f.count as f64);
+            }
+            if f.beds > 0.0 && !f.kind.has_beds() {
+                self.row(
+                    src,
+                    line,
+                    "beds",
+                    show(f.beds),
+                    format!("0 for a {} (it holds no elderly-care beds)", f.kind.key()),
+                );
+            }
+        }
+    }
+
+    pub fn candidates(&mut self, rows: &Csv<Candidate>, towns: &[String], facilities: Option<&Csv<Facility>>) {
+        let src = &rows.table;
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let fac: BTreeMap<&str, &Facility> =
+            facilities.map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect()).unwrap_or_default();
+        for (line, c) in &rows.rows {
+            let line = *line;
+            if c.id.trim().is_empty() {
+                self.row(src, line, "id", "\"\"", "a candidate id");
+            }
+            if let Some(first) = seen.insert(&c.id, line) {
+                self.row(src, line, "id", &c.id, format!("a unique id (already used on line {first})"));
+            }
+            if let Some(f) = facilities.and_then(|r| r.rows.iter().find(|(_, f)| f.id == c.id)) {
+                self.row(
+                    src,
+                    line,
+                    "id",
+                    &c.id,
+                    format!("an id not already used by an existing facility (facilities.csv line {} has it)", f.0),
+                );
+            }
+            if !towns.is_empty() && !towns.contains(&c.town_code) {
+                self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
+            }
+            if let (Some(e), Some(_)) = (&c.expands, facilities) {
+                match fac.get(e.as_str()) {
+                    None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
+                    Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => self.row(
+                        src,
+                        line,
+                        "expands",
+                        e,
+                        format!(
+                            "a facility in the candidate's town {} (it is in {})",
+                            c.town_code,
+                            f.town_code.as_deref().unwrap_or("no town")
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+            for (col, unit, v) in [
+                ("max_beds", Unit::Beds, c.max_beds),
+                ("max_land_m2", Unit::SquareMetres, c.max_land_m2),
+                ("max_plots", Unit::Plots, c.max_plots),
+                ("max_halls", Unit::Halls, c.max_halls),
+            ] {
+                self.unit(src, line, col, unit, v);
+            }
+            if let Some(v) = c.fixed_yuan {
+                self.unit(src, line, "fixed_yuan", Unit::Yuan, v);
+            }
+            let (cap_col, cap) = match c.kind {
+                FacilityType::Cemetery => ("max_plots", c.max_plots),
+                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
+                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
+                _ => ("max_beds", c.max_beds),
+            };
+            if cap <= 0.0 && cap.is_finite() {
+                self.row(src, line, cap_col, cap, format!("a positive capacity for a {} candidate", c.kind.key()));
+            }
+        }
+    }
+
     /// A census age table (2020: `age_structure.csv` in county scope; 2010:
     /// `files.census_2010`): its `code` cells against the scenario's code
     /// mapping, its rows against its published `total` and the county totals.
-    pub fn census_table(
-        &mut self,
-        src: &Source,
-        rows: &Rows<AgeGroup>,
-        cfg: &Config,
-        year: u32,
-        other: Option<&Rows<AgeGroup>>,
-    ) {
+    pub fn census_table(&mut self, rows: &Csv<AgeGroup>, cfg: &Config, year: u32, other: Option<&Csv<AgeGroup>>) {
+        let src = &rows.table;
         let p = &cfg.population;
         let (mapped, key) = match year {
             2010 => (p.census_code_2010.as_deref(), "population.census_code_2010"),
@@ -483,7 +630,7 @@ impl Validator<'_> {
             }
         }
         if let Some(o) = other {
-            let bounds = |r: &Rows<AgeGroup>| r.rows.iter().map(|(_, g)| (g.age_from, g.age_to)).collect::<Vec<_>>();
+            let bounds = |r: &Csv<AgeGroup>| r.rows.iter().map(|(_, g)| (g.age_from, g.age_to)).collect::<Vec<_>>();
             if bounds(rows) != bounds(o) {
                 let line = rows.rows.first().map(|r| r.0).unwrap_or(1);
                 self.row(src, line, "age_from", "groups", "the same age groups as the 2020 table (age_structure)");
@@ -594,120 +741,8 @@ impl Validator<'_> {
         }
     }
 
-    pub fn facilities(&mut self, src: &Source, rows: &Rows<Facility>, towns: &[String]) {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (line, f) in &rows.rows {
-            let line = *line;
-            if f.id.trim().is_empty() {
-                self.row(src, line, "id", "\"\"", "a facility id");
-            }
-            if let Some(first) = seen.insert(&f.id, line) {
-                self.row(src, line, "id", &f.id, format!("a unique id (already used on line {first})"));
-            }
-            if let Some(code) = &f.town_code {
-                if !towns.is_empty() && !towns.iter().any(|t| t == code) {
-                    self.row(
-                        src,
-                        line,
-                        "town_code",
-                        code,
-                        "a town code from towns.csv (or empty for county-wide stock)",
-                    );
-                }
-            }
-            for (col, v) in [
-                ("beds", f.beds),
-                ("nursing_beds", f.nursing_beds),
-                ("land_m2", f.land_m2),
-                ("grave_plots", f.grave_plots),
-                ("eco_plots", f.eco_plots),
-                ("halls", f.halls),
-            ] {
-                self.non_negative(src, line, col, v);
-            }
-            if f.nursing_beds > f.beds {
-                self.row(src, line, "nursing_beds", f.nursing_beds, format!("at most beds ({})", f.beds));
-            }
-            if f.count == 0 {
-                self.row(src, line, "count", 0, "at least 1 facility");
-            }
-            if f.beds > 0.0 && !f.kind.has_beds() {
-                self.row(
-                    src,
-                    line,
-                    "beds",
-                    f.beds,
-                    format!("0 for a {} (it holds no elderly-care beds)", f.kind.key()),
-                );
-            }
-        }
-    }
-
-    pub fn candidates(
-        &mut self,
-        src: &Source,
-        rows: &Rows<Candidate>,
-        towns: &[String],
-        facilities: Option<&Rows<Facility>>,
-    ) {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let fac: BTreeMap<&str, &Facility> =
-            facilities.map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect()).unwrap_or_default();
-        for (line, c) in &rows.rows {
-            let line = *line;
-            if c.id.trim().is_empty() {
-                self.row(src, line, "id", "\"\"", "a candidate id");
-            }
-            if let Some(first) = seen.insert(&c.id, line) {
-                self.row(src, line, "id", &c.id, format!("a unique id (already used on line {first})"));
-            }
-            if fac.contains_key(c.id.as_str()) {
-                self.row(src, line, "id", &c.id, "an id not already used by an existing facility");
-            }
-            if !towns.is_empty() && !towns.contains(&c.town_code) {
-                self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
-            }
-            if let Some(e) = &c.expands {
-                match fac.get(e.as_str()) {
-                    None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
-                    Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => self.row(
-                        src,
-                        line,
-                        "expands",
-                        e,
-                        format!(
-                            "a facility in the candidate's town {} (it is in {})",
-                            c.town_code,
-                            f.town_code.as_deref().unwrap_or("no town")
-                        ),
-                    ),
-                    _ => {}
-                }
-            }
-            for (col, v) in [
-                ("max_beds", c.max_beds),
-                ("max_land_m2", c.max_land_m2),
-                ("max_plots", c.max_plots),
-                ("max_halls", c.max_halls),
-            ] {
-                self.non_negative(src, line, col, v);
-            }
-            if let Some(v) = c.fixed_yuan {
-                self.non_negative(src, line, "fixed_yuan", v);
-            }
-            let (cap_col, cap) = match c.kind {
-                FacilityType::Cemetery => ("max_plots", c.max_plots),
-                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
-                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
-                _ => ("max_beds", c.max_beds),
-            };
-            if cap <= 0.0 && cap.is_finite() {
-                self.row(src, line, cap_col, cap, format!("a positive capacity for a {} candidate", c.kind.key()));
-            }
-        }
-    }
-
-    pub fn travel(&mut self, src: &Source, rows: &Rows<TravelTime>, towns: &[String]) {
+    pub fn travel(&mut self, rows: &Csv<TravelTime>, towns: &[String]) {
+        let src = &rows.table;
         let mut seen = BTreeSet::new();
         for (line, r) in &rows.rows {
             for (col, code) in [("from_code", &r.from_code), ("to_code", &r.to_code)] {
@@ -715,7 +750,7 @@ impl Validator<'_> {
                     self.row(src, *line, col, code, "a town code from towns.csv");
                 }
             }
-            self.non_negative(src, *line, "minutes", r.minutes);
+            self.unit(src, *line, "minutes", Unit::Minutes, r.minutes);
             if !seen.insert((r.from_code.clone(), r.to_code.clone())) {
                 self.row(
                     src,
@@ -728,14 +763,15 @@ impl Validator<'_> {
         }
     }
 
-    pub fn mortality(&mut self, src: &Source, rows: &Rows<MortalityRow>) {
+    pub fn mortality(&mut self, rows: &Csv<MortalityRow>) {
+        let src = &rows.table;
         for (i, (line, r)) in rows.rows.iter().enumerate() {
             if r.age != i as u32 {
                 self.row(src, *line, "age", r.age, format!("{i} (one row per single year of age 0..100, in order)"));
             }
             for (col, q) in [("qx_male", r.qx_male), ("qx_female", r.qx_female)] {
                 if !(q.is_finite() && (0.0..=1.0).contains(&q)) {
-                    self.row(src, *line, col, q, "a death probability in [0, 1]");
+                    self.row(src, *line, col, show(q), "a death probability in [0, 1]");
                 }
             }
         }
@@ -753,7 +789,8 @@ impl Validator<'_> {
         }
     }
 
-    pub fn fertility(&mut self, src: &Source, rows: &Rows<FertilityRow>) {
+    pub fn fertility(&mut self, rows: &Csv<FertilityRow>) {
+        let src = &rows.table;
         let mut seen = BTreeSet::new();
         for (line, r) in &rows.rows {
             if !(15..=49).contains(&r.age) {
@@ -763,7 +800,7 @@ impl Validator<'_> {
                 self.row(src, *line, "age", r.age, "each age once");
             }
             if !(r.asfr.is_finite() && (0.0..=1.0).contains(&r.asfr)) {
-                self.row(src, *line, "asfr", r.asfr, "births per woman per year in [0, 1]");
+                self.row(src, *line, "asfr", show(r.asfr), "births per woman per year in [0, 1]");
             }
         }
     }

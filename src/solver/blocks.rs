@@ -16,13 +16,13 @@
 //! costs alone, so they change nothing there). A block is solved as its own
 //! good_lp problem, with the variables and rows of the whole in their order.
 
-use crate::solver::{SolveOptions, SolveStatus};
+use crate::solver::{Outcome, SolveOptions, SolveStatus};
 use good_lp::solvers::highs::highs;
 use good_lp::{
     Constraint, Expression, IntoAffineExpression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
     SolverModel, Variable,
 };
-use highs::{HighsModelStatus, HighsSolutionStatus};
+use highs::HighsSolutionStatus;
 use std::collections::HashMap;
 
 /// A minimisation MILP as built with good_lp, before it is handed to a solver.
@@ -185,22 +185,11 @@ impl Milp {
         let solved = model.try_solve().map_err(|e| ResolutionError::Str(format!("HiGHS failed: {e:?}")))?;
         let gap = solved.mip_gap();
         let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
-        let status = match solved.status() {
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(None),
-            HighsModelStatus::Unbounded => return Err(ResolutionError::Unbounded),
-            HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
-                if gap > 0.0 {
-                    SolveStatus::GapLimit
-                } else {
-                    SolveStatus::Optimal
-                }
-            }
-            HighsModelStatus::ReachedTimeLimit
-            | HighsModelStatus::ReachedSolutionLimit
-            | HighsModelStatus::ReachedInterrupt
-            | HighsModelStatus::ReachedIterationLimit
-            | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
-            other => return Err(ResolutionError::Str(format!("HiGHS ended with status {other:?}"))),
+        let status = match Outcome::of(solved.status(), gap) {
+            Outcome::Infeasible => return Ok(None),
+            Outcome::Unbounded => return Err(ResolutionError::Unbounded),
+            Outcome::Stopped(s) => s,
+            Outcome::Other(other) => return Err(ResolutionError::Str(format!("HiGHS ended with status {other:?}"))),
         };
         if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
             return Err(ResolutionError::Str("HiGHS found no feasible solution within its limits".into()));

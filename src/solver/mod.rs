@@ -110,6 +110,43 @@ enum OptionValue {
     Float(f64),
 }
 
+/// What a finished HiGHS MILP solve means, for the callers that read the
+/// `highs` model directly (the plan's blocks, the classic models).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// No solution exists.
+    Infeasible,
+    /// The objective is unbounded.
+    Unbounded,
+    /// Stopped with this status (a solution may still be missing at a limit:
+    /// check the primal solution status).
+    Stopped(SolveStatus),
+    /// Any other HiGHS status (an error).
+    Other(highs::HighsModelStatus),
+}
+
+impl Outcome {
+    /// From HiGHS's model status and MIP gap: optimal with a positive gap is
+    /// `GapLimit`; any limit reached is `TimeLimit`.
+    pub fn of(status: highs::HighsModelStatus, gap: f64) -> Self {
+        use highs::HighsModelStatus as H;
+        match status {
+            H::Infeasible | H::UnboundedOrInfeasible => Outcome::Infeasible,
+            H::Unbounded => Outcome::Unbounded,
+            H::Optimal | H::ObjectiveBound | H::ObjectiveTarget if gap.is_finite() && gap > 0.0 => {
+                Outcome::Stopped(SolveStatus::GapLimit)
+            }
+            H::Optimal | H::ObjectiveBound | H::ObjectiveTarget => Outcome::Stopped(SolveStatus::Optimal),
+            H::ReachedTimeLimit
+            | H::ReachedSolutionLimit
+            | H::ReachedInterrupt
+            | H::ReachedIterationLimit
+            | H::ReachedMemoryLimit => Outcome::Stopped(SolveStatus::TimeLimit),
+            other => Outcome::Other(other),
+        }
+    }
+}
+
 /// Solver outcome as reported to users.
 /// Ordered from best to worst, so a model solved in blocks reports its worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -298,8 +298,12 @@ pub fn existing(
                 return x;
             }
             let count = f.count as f64;
+            // A plan cannot close a facility it cannot name: stock without a
+            // town closes only where the plan commits to it.
+            let located = f.town_code.as_deref().and_then(|c| s.town_index(c)).is_some();
             let closable = Family::of(f.kind).is_some_and(|fam| fam.def().closable);
             match (closable, f.close_rule()) {
+                (true, CloseRule::Allowed) if !located => {}
                 (true, CloseRule::Allowed) => {
                     for slot in x.close.iter_mut() {
                         *slot = Some(vars.add(variable().integer().min(0.0).max(count)));

@@ -1,7 +1,8 @@
 //! `beds_per_1000_elderly_min`: beds ≥ value per 1,000 persons aged 60+
 //! (resident, or registered with `base = "registered"`).
 
-use super::{NormCtx, NormDef, NormOption, ValueKind};
+use super::{NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::PopulationBase;
 
@@ -14,8 +15,8 @@ impl NormDef for BedsPer1000 {
     fn meaning(&self) -> &'static str {
         "beds ≥ value per 1,000 persons aged 60+"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Amount
+    fn unit(&self) -> Unit {
+        Unit::PerThousand
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::Base]

@@ -4,7 +4,8 @@
 //! × value must be served within the regional travel limit, so the county
 //! row is implied by the town rows and is reported, not enforced twice.
 
-use super::{default_year, NormCtx, NormDef, NormOption, ValueKind};
+use super::{default_year, NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::demand::PlanDemand;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::{Basis, Scenario};
@@ -20,8 +21,8 @@ impl NormDef for CentralisedCare {
     fn meaning(&self) -> &'static str {
         "centralised-care places ≥ value × disabled 特困 persons (or the willing ones)"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::Basis]

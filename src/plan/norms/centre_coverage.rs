@@ -1,7 +1,8 @@
 //! `centre_coverage_min_share`: 镇街 with a comprehensive elderly-care centre
 //! ≥ value × all 镇街 (rounded up to whole 镇街).
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::FacilityType;
 
@@ -14,8 +15,8 @@ impl NormDef for CentreCoverage {
     fn meaning(&self) -> &'static str {
         "镇街 with a comprehensive elderly-care centre ≥ value × all 镇街"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         let n = cx.s.towns.len();

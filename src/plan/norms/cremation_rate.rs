@@ -2,7 +2,8 @@
 //! value. A check of the demand assumptions, not a decision: reported, never
 //! a model row.
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Row};
 
 pub struct CremationRate;
@@ -14,8 +15,8 @@ impl NormDef for CremationRate {
     fn meaning(&self) -> &'static str {
         "cremation rate assumed by the demand model ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         vec![Row::at_least(

@@ -1,6 +1,7 @@
 //! `disabled_care_centres_min`: concentrated care centres for disabled 特困 persons ≥ value (counting only facilities that provide capacity).
 
-use super::{count, NormCtx, NormDef, ValueKind};
+use super::{count, NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::Row;
 use crate::scenario::FacilityType;
 
@@ -13,8 +14,8 @@ impl NormDef for DisabledCareCentres {
     fn meaning(&self) -> &'static str {
         "concentrated care centres for disabled 特困 persons ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Count
+    fn unit(&self) -> Unit {
+        Unit::Facilities
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         count::at_least(

@@ -1,6 +1,7 @@
 //! `eco_burial_plots_min`: eco-burial (节地生态安葬) plots ≥ value.
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 
 pub struct EcoPlots;
@@ -12,8 +13,8 @@ impl NormDef for EcoPlots {
     fn meaning(&self) -> &'static str {
         "eco-burial plots ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Count
+    fn unit(&self) -> Unit {
+        Unit::Facilities
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         vec![Row::at_least(

@@ -1,7 +1,8 @@
 //! `elderly_land_m2_per_resident`: elderly-service land (centres, care
 //! institutions, community stations) ≥ value m² × residents, county-wide.
 
-use super::{NormCtx, NormDef, NormOption, ValueKind};
+use super::{NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 
 pub struct ElderlyLand;
@@ -13,8 +14,8 @@ impl NormDef for ElderlyLand {
     fn meaning(&self) -> &'static str {
         "elderly-service land ≥ value m² per resident"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Amount
+    fn unit(&self) -> Unit {
+        Unit::SquareMetresPerPerson
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::Base, NormOption::PerStreet]

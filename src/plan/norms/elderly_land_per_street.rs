@@ -3,7 +3,8 @@
 //! whose town the plan does not give cannot be placed in a street, so it does
 //! not count here.
 
-use super::{NormCtx, NormDef, NormOption, ValueKind};
+use super::{NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::{Norm, TownKind};
 
@@ -19,8 +20,8 @@ impl NormDef for ElderlyLandPerStreet {
     fn meaning(&self) -> &'static str {
         "elderly-service land in each 街道 ≥ value m² per resident of it"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Amount
+    fn unit(&self) -> Unit {
+        Unit::SquareMetresPerPerson
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::PerStreet]

@@ -1,6 +1,7 @@
 //! `funeral_stations_min`: funeral service stations ≥ value (counting only facilities that provide capacity).
 
-use super::{count, NormCtx, NormDef, ValueKind};
+use super::{count, NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::Row;
 use crate::scenario::FacilityType;
 
@@ -13,8 +14,8 @@ impl NormDef for FuneralStations {
     fn meaning(&self) -> &'static str {
         "funeral service stations ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Count
+    fn unit(&self) -> Unit {
+        Unit::Facilities
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         count::at_least(self.key(), FacilityType::FuneralStation, "funeral service stations", cx)

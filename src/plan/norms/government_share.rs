@@ -3,7 +3,8 @@
 //! direct; existing government beds count until they close or are handed
 //! to social operation.
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 
 pub struct GovernmentShare;
@@ -15,8 +16,8 @@ impl NormDef for GovernmentShare {
     fn meaning(&self) -> &'static str {
         "government-run beds ≤ value × all beds"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         vec![Row::at_most(

@@ -29,20 +29,8 @@ pub mod total_beds;
 
 use super::demand::PlanDemand;
 use super::rows::Row;
+use crate::limits::Unit;
 use crate::scenario::{Basis, Norm, PopulationBase, Scenario};
-
-/// What a norm's `value` is, for validation and reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    /// In [0, 1].
-    Share,
-    /// A whole number ≥ 0.
-    Count,
-    /// Minutes of travel, > 0.
-    Minutes,
-    /// Any finite number ≥ 0 (m² per person, beds per 1,000, beds).
-    Amount,
-}
 
 /// Options a norm entry may carry beside `value` and `source`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +108,9 @@ pub trait NormDef: Sync {
     }
     /// The norm in words.
     fn meaning(&self) -> &'static str;
-    fn value_kind(&self) -> ValueKind;
+    /// The unit of its `value` (and targets): their range, and whole
+    /// numbers for counts of facilities.
+    fn unit(&self) -> Unit;
     /// Options beside value and source it takes.
     fn options(&self) -> &'static [NormOption] {
         &[]
@@ -203,14 +193,14 @@ pub fn validate(s_norms: &crate::scenario::Norms, mut push: impl FnMut(String, S
         let mut values = vec![(format!("norms.{key}.value"), n.value)];
         values.extend(n.targets.iter().map(|(y, v)| (format!("norms.{key}.targets.{y}"), *v)));
         for (path, v) in values {
-            let bad = match first.value_kind() {
-                ValueKind::Share => (!(v.is_finite() && (0.0..=1.0).contains(&v))).then_some("a share in [0, 1]"),
-                ValueKind::Count => (!(v.is_finite() && v >= 0.0 && v.fract() == 0.0)).then_some("a whole number >= 0"),
-                ValueKind::Minutes => (!(v.is_finite() && v > 0.0)).then_some("minutes of travel > 0"),
-                ValueKind::Amount => (!(v.is_finite() && v >= 0.0)).then_some("a finite number >= 0"),
+            let unit = first.unit();
+            let bad = match crate::limits::check(unit, v) {
+                Err(e) => Some(e),
+                Ok(()) if unit == Unit::Facilities && v.fract() != 0.0 => Some("a whole number >= 0".into()),
+                Ok(()) => None,
             };
             if let Some(expected) = bad {
-                push(path, v.to_string(), expected.to_string());
+                push(path, v.to_string(), expected);
             }
         }
         for y in n.targets.keys() {

@@ -2,7 +2,8 @@
 //! Converting existing beds (护理型床位改造) and building nursing beds both
 //! count.
 
-use super::{NormCtx, NormDef, NormOption, ValueKind};
+use super::{NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 
 pub struct NursingShare;
@@ -14,8 +15,8 @@ impl NormDef for NursingShare {
     fn meaning(&self) -> &'static str {
         "nursing beds ≥ value × all beds"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::PerSite]

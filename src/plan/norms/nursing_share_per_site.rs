@@ -2,7 +2,8 @@
 //! centre or institution, nursing beds ≥ value × the beds the plan adds
 //! there. Always feasible (nursing ≤ beds, value ≤ 1).
 
-use super::{NormCtx, NormDef, NormOption, ValueKind};
+use super::{NormCtx, NormDef, NormOption};
+use crate::limits::Unit;
 use crate::plan::families::Family;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::Norm;
@@ -19,8 +20,8 @@ impl NormDef for NursingSharePerSite {
     fn meaning(&self) -> &'static str {
         "nursing beds at each planned site ≥ value × the beds added there"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Share
+    fn unit(&self) -> Unit {
+        Unit::Share
     }
     fn options(&self) -> &'static [NormOption] {
         &[NormOption::PerSite]

@@ -1,6 +1,7 @@
 //! `public_cemeteries_min`: public-welfare cemeteries (urban and rural) ≥ value (counting only facilities that provide capacity).
 
-use super::{count, NormCtx, NormDef, ValueKind};
+use super::{count, NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::Row;
 use crate::scenario::FacilityType;
 
@@ -13,8 +14,8 @@ impl NormDef for PublicCemeteries {
     fn meaning(&self) -> &'static str {
         "public-welfare cemeteries (urban and rural) ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Count
+    fn unit(&self) -> Unit {
+        Unit::Facilities
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         count::at_least(self.key(), FacilityType::Cemetery, "public-welfare cemeteries (urban and rural)", cx)

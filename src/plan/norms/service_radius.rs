@@ -1,7 +1,8 @@
 //! `service_radius_min`: every resident within value minutes of a 镇街
 //! centre (the 15-minute circle).
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::demand::PlanDemand;
 use crate::plan::rows::{Lin, Qty, Row};
 use crate::scenario::FacilityType;
@@ -15,8 +16,8 @@ impl NormDef for ServiceRadius {
     fn meaning(&self) -> &'static str {
         "every resident within value minutes of a 镇街 centre"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Minutes
+    fn unit(&self) -> Unit {
+        Unit::Minutes
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         let r = &cx.d.residents;

@@ -1,6 +1,7 @@
 //! `total_beds_min`: all institutional beds ≥ value.
 
-use super::{NormCtx, NormDef, ValueKind};
+use super::{NormCtx, NormDef};
+use crate::limits::Unit;
 use crate::plan::rows::{Lin, Qty, Row};
 
 pub struct TotalBeds;
@@ -12,8 +13,8 @@ impl NormDef for TotalBeds {
     fn meaning(&self) -> &'static str {
         "institutional beds ≥ value"
     }
-    fn value_kind(&self) -> ValueKind {
-        ValueKind::Amount
+    fn unit(&self) -> Unit {
+        Unit::Beds
     }
     fn rows(&self, cx: &NormCtx) -> Vec<Row> {
         vec![Row::at_least(

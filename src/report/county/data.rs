@@ -18,7 +18,11 @@ pub struct ReportData {
     pub towns: Vec<Town>,
     /// Existing facilities and planned sites (sites.csv).
     pub sites: Vec<Site>,
+    /// Each town's demand at the sites serving it: in a phased plan, those of
+    /// its last period (the layout the plan arrives at).
     pub assignments: Vec<Assignment>,
+    /// The period of `assignments` (empty for a plan without periods).
+    pub assignments_period: String,
     /// The 建设项目表: from projects.csv when present, else built from sites.
     pub projects: Grid,
     /// Plan periods (periods.csv), when written.

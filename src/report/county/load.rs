@@ -90,7 +90,10 @@ pub fn load(dir: &Path) -> Result<ReportData, LoadError> {
         note(&mut d, "sites.csv");
     }
     if let Some(t) = Table::read(&dir.join("assignments.csv"), 0)? {
-        d.assignments = t.rows().map(|r| assignment(&r)).collect();
+        let all: Vec<Assignment> = t.rows().map(|r| assignment(&r)).collect();
+        // Labels are `YYYY-YYYY` (or `YYYY`): the greatest is the last period.
+        d.assignments_period = all.iter().map(|a| a.period.clone()).max().unwrap_or_default();
+        d.assignments = all.into_iter().filter(|a| a.period == d.assignments_period).collect();
     }
     served(&mut d);
     d.projects = match Table::read(&dir.join("projects.csv"), 1)? {

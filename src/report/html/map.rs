@@ -224,8 +224,9 @@ pub fn render(d: &ReportData, lang: Lang) -> String {
     o.push_str("<div class=\"row\">\n");
     let _ = writeln!(
         o,
-        "<figure><svg width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n\
+        "<figure style=\"max-width:{}px\"><svg width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n\
          <rect x=\"0.5\" y=\"0.5\" width=\"{}\" height=\"{}\" fill=\"#fbfcfd\" stroke=\"#888\"/>",
+        c(l.width),
         c(l.width),
         c(l.height),
         c(l.width),
@@ -329,14 +330,24 @@ pub fn render(d: &ReportData, lang: Lang) -> String {
     o.push_str(&scale_bar(&l, lang));
     o.push_str(&north_arrow(&l, lang));
     o.push_str("</svg>\n");
+    let period = if d.assignments_period.is_empty() {
+        String::new()
+    } else {
+        lang.t(
+            &format!("服务分配线为 {} 期末的分配。", d.assignments_period),
+            &format!(" Assignment lines: the period {}.", d.assignments_period),
+        )
+        .to_string()
+    };
     let _ = writeln!(
         o,
-        "<figcaption>{}</figcaption></figure>",
+        "<figcaption>{}{}</figcaption></figure>",
         esc(lang.t(
             "投影：UTM 第 48 带北 (WGS-84, EPSG:32648)，单位米，上方为坐标北。镇街点位：towns.csv 的镇街驻地坐标。同一镇街的多处设施按固定顺序环绕其点位排列。",
             "Projection: UTM zone 48N (WGS-84, EPSG:32648), metres; up is grid north. Town points: the seats in towns.csv. \
              Several sites of one town are placed around its point in a fixed order."
-        ))
+        )),
+        esc(&period)
     );
     o.push_str(&side_panel(d, lang, Some(&l)));
     o.push_str("</div>\n");
