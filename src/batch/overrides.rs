@@ -114,6 +114,10 @@ fn keep_decor(old: &Value, mut new: Value) -> Value {
 }
 
 fn created(notes: &mut Vec<String>, o: &Override, path: &[&str], at: usize, has: Vec<String>) {
+    // One note per override, at the first level it created: the levels below are new with it.
+    if notes.last().is_some_and(|n| n.starts_with(&format!("--set {}:", o.key))) {
+        return;
+    }
     notes.push(format!(
         "--set {}: scenario.toml has no `{}`; the override added it{}",
         o.key,

@@ -63,7 +63,8 @@ impl Dim {
     }
 
     /// A short name for folder names: the key's last part that says what
-    /// it is (`norms.nursing_bed_min_share.value` → `nursing_bed_min_share`).
+    /// it is (`norms.nursing_bed_min_share.value` → `nursing_bed_min_share`,
+    /// `demand.disability_prevalence.5.mean` → `disability_prevalence.5`).
     fn short(&self) -> String {
         let key = match self {
             Dim::Set { key, .. } | Dim::Scale { key, .. } => key,
@@ -74,7 +75,9 @@ impl Dim {
         while i > 0 && matches!(parts[i], "value" | "mean") {
             i -= 1;
         }
-        parts[i..].join(".")
+        // An array index says nothing alone: keep the array's name with it.
+        let from = if i > 0 && parts[i].parse::<usize>().is_ok() { i - 1 } else { i };
+        parts[from..=i].join(".")
     }
 
     /// The part of a run's folder name for value `i`.

@@ -207,7 +207,21 @@ fn line(r: &RunRecord) -> String {
     let cell = |k: &str| r.row.get(k).map(String::as_str).unwrap_or("");
     let what = match r.exit_status {
         exit::OK => "met every norm".to_string(),
-        exit::INFEASIBLE => format!("short: {}", cell("norms_short")),
+        exit::INFEASIBLE => {
+            // Norms short, else the towns' demand the candidates cannot serve.
+            let unmet: Vec<String> = r
+                .row
+                .iter()
+                .filter(|(k, v)| k.starts_with("unmet.") && v.parse::<f64>().is_ok_and(|x| x > 0.0))
+                .map(|(k, v)| format!("{} {v}", &k["unmet.".len()..]))
+                .collect();
+            let norms = cell("norms_short");
+            match (norms.is_empty(), unmet.is_empty()) {
+                (false, true) => format!("short: {norms}"),
+                (false, false) => format!("short: {norms}; demand unmet: {}", unmet.join(", ")),
+                (true, _) => format!("demand unmet: {}", unmet.join(", ")),
+            }
+        }
         exit::TIME_LIMIT => format!("time limit, gap {}", cell("gap")),
         _ => format!("FAILED: {}", r.error.as_deref().unwrap_or("")),
     };
