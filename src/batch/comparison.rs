@@ -154,8 +154,11 @@ pub fn write(dir: &Path, def: &Definition, columns: &[String], rows: &[&BTreeMap
     super::run::write_atomic(&dir.join("comparison.html"), super::html::render(def, columns, rows).as_bytes())
 }
 
+/// Rows of comparison.csv by column name.
+pub type Rows = Vec<BTreeMap<String, String>>;
+
 /// A comparison.csv read back: its header and rows by column.
-pub fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<BTreeMap<String, String>>), String> {
+pub fn read_csv(path: &Path) -> Result<(Vec<String>, Rows), String> {
     let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let header: Vec<String> =
         rdr.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(String::from).collect();

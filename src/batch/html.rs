@@ -91,7 +91,8 @@ pub fn render(def: &Definition, columns: &[String], rows: &[&BTreeMap<String, St
             if others.is_empty() { String::new() } else { format!("; others at {}", esc(&others.join(", "))) }
         );
         // Per scenario: the value of each figure at each value of this dimension.
-        let series: Vec<(String, Vec<Option<&BTreeMap<String, String>>>)> = def
+        type Series<'a> = Vec<(String, Vec<Option<&'a BTreeMap<String, String>>>)>;
+        let series: Series = def
             .scenarios
             .iter()
             .enumerate()

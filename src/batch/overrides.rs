@@ -290,7 +290,7 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadFailure
         }
         Err(msg) => {
             let keys: Vec<String> = overrides.iter().map(Override::to_arg).collect();
-            Err(Problem::new(&file, keys.join(" "), "", msg))
+            Err(Box::new(Problem::new(&file, keys.join(" "), "", msg)))
         }
     });
     result.map_err(|error| LoadFailure { error, notes })

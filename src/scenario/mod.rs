@@ -82,7 +82,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 /// value gets the usual located problem (in the edited text).
 pub fn load_edited(
     path: &Path,
-    edit: impl FnOnce(&str) -> Result<Option<String>, Problem>,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Box<Problem>>,
 ) -> Result<Scenario, ScenarioError> {
     let (dir, toml_path) = resolve(path)?;
     load_with(&dir, &toml_path, &Reader::Disk, edit)
@@ -101,7 +101,7 @@ fn load_with(
     dir: &Path,
     toml_path: &Path,
     io: &Reader,
-    edit: impl FnOnce(&str) -> Result<Option<String>, Problem>,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Box<Problem>>,
 ) -> Result<Scenario, ScenarioError> {
     let mut problems = Vec::new();
     let invalid = |problems| ScenarioError::Invalid { dir: dir.to_path_buf(), problems };
@@ -111,7 +111,7 @@ fn load_with(
     match edit(&toml_src.text) {
         Ok(Some(text)) => toml_src.text = text.into(),
         Ok(None) => {}
-        Err(p) => return Err(invalid(vec![p])),
+        Err(p) => return Err(invalid(vec![*p])),
     }
     let config = read_config(&toml_src, &mut problems);
     // Without a readable config we still check the default CSV names, so a
