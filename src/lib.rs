@@ -4,7 +4,8 @@
 //! [`scenario`] (read and validate inputs) → [`demography`] (Monte Carlo
 //! projection) → [`demand`] (population to service demand) → [`plan`] (the
 //! county planning model) → [`report`] (outputs). [`locate`] holds the classic
-//! facility-location models; both optimisation stages share [`solver`]. The
+//! facility-location models; both optimisation stages share [`solver`]. [`batch`]
+//! runs many plans (scenarios × variations) and compares them. The
 //! [`cli`] module only wires these library functions to the command line.
 
 // Age-, sex- and town-indexed arithmetic reads like the formulas it implements
@@ -12,6 +13,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod backtest;
+pub mod batch;
 pub mod checks;
 pub mod cli;
 pub mod demand;

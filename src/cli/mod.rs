@@ -5,9 +5,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod backtest;
+pub mod batch;
 mod common;
 pub mod describe;
 pub mod locate;
+pub mod merge;
 pub mod plan;
 pub mod report;
 pub mod simulate;
@@ -57,6 +59,10 @@ pub enum Command {
     Backtest(backtest::BacktestArgs),
     /// The county report of a results folder: report.html, sites.geojson, plan.xlsx.
     Report(report::ReportArgs),
+    /// Many plans at once: scenarios × variations of their keys, compared (comparison.csv, .html).
+    Batch(batch::BatchArgs),
+    /// Combine the shards of a batch into one comparison.
+    Merge(merge::MergeArgs),
     /// Classic facility-location models (p-median, p-center, MCLP, LSCP, CFLP, ...) on CSV input.
     Locate(locate::LocateArgs),
 }
@@ -79,6 +85,8 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Backtest(args) => backtest::run(args),
         Command::Report(args) => report::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Locate(args) => locate::run(args),
     }
 }

@@ -1,9 +1,11 @@
 //! `civplan plan`: site and size the county's facilities against its norms.
 
 use super::{common, exit};
+use crate::batch::overrides::{self, Override};
 use crate::demand::{simulate, SimOptions};
 use crate::plan::{plan, plan_robust, simulation_scenario, stability, PlanDemand, PlanError, PlanOptions, Recourse};
-use crate::report::{manifest::Manifest, plan as out};
+use crate::report::plan as out;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -80,6 +82,10 @@ pub struct PlanArgs {
     /// Print HiGHS's log of every solve to stdout.
     #[arg(long)]
     pub solver_log: bool,
+    /// Set a scenario.toml key before the scenario is read and validated (repeatable), e.g.
+    /// --set plan.quantile=0.5 or --set norms.nursing_bed_min_share.value=0.65; VALUE is TOML.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Output folder (default: results/<county pinyin>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -95,9 +101,19 @@ pub struct PlanArgs {
 }
 
 pub fn run(args: PlanArgs) -> ExitCode {
-    let mut s = match common::load(&args.scenario) {
+    let sets = match args.set.iter().map(|a| Override::parse(a)).collect::<Result<Vec<_>, _>>() {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(exit::INPUT);
+        }
+    };
+    let mut s = match overrides::load(&args.scenario, &sets) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => {
+            eprint!("{}", e.render(std::io::stderr().is_terminal()));
+            return ExitCode::from(exit::INPUT);
+        }
     };
     for (on, key, flag) in [
         (args.nursing_per_site, "nursing_bed_min_share", "--nursing-per-site"),
@@ -189,30 +205,14 @@ pub fn run(args: PlanArgs) -> ExitCode {
         }
         Err(code) => return code,
     };
-    let mut manifest = Manifest::new(
-        "plan",
-        &args.scenario.display().to_string(),
-        &s.config.meta.name_pinyin,
-        sim_used.seed,
-        sim_used.draws,
-        sim_used.deterministic,
-    );
-    manifest.settings = serde_json::json!({
-        "periods": horizon.periods.iter().map(|p| p.label.clone()).collect::<Vec<_>>(),
-        "quantile": opts.quantile(&s),
-        "travel_yuan_per_person_minute": args.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute),
-        "mip_rel_gap": opts.solve.mip_rel_gap,
-        "time_limit_s": opts.solve.time_limit_s,
-        "highs_threads": opts.solve.threads,
-        "stability_draws": args.stability,
-        "robust": args.robust,
-        "robust_draws": if args.robust { Some(args.scenarios) } else { None },
-        "unmet_penalty_factor": if args.robust { Some(args.unmet_penalty_factor) } else { None },
-        "nursing_per_site": s.config.norms.get("nursing_bed_min_share").is_some_and(|n| n.per_site),
-        "land_per_street": s.config.norms.get("elderly_land_m2_per_resident").is_some_and(|n| n.per_street),
-    });
-    let written = out::write(&s, &p, &dir, &manifest, st.as_ref());
-    match written {
+    let run = out::RunSettings {
+        scenario_arg: args.scenario.display().to_string(),
+        stability: args.stability,
+        robust: args.robust.then_some((args.scenarios, args.unmet_penalty_factor)),
+        overrides: sets.iter().map(Override::to_arg).collect(),
+    };
+    let manifest = out::manifest(&s, &opts, &sim_used, &run);
+    match out::write(&s, &p, &dir, &manifest, st.as_ref()) {
         Ok(path) => {
             if !args.quiet {
                 print!("{}", out::summary(&s, &p));

@@ -83,17 +83,21 @@ pub struct FamilyDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Linking {
     Always,
-    /// In a one-period plan only. Beds, whose every town reaches every site:
+    /// In a one-period plan of one demand only (not robust). Beds, whose every
+    /// town reaches every site:
     /// with the rows one period solves 3–5× faster (安岳 2025, one draw:
     /// 6.2 → 1.2 s; 潼南 2.7 → 0.7 s) but a phased plan 4–10× slower
     /// (安岳 39 → 148 s, 潼南 8 → 82 s), its LP grown by a row per town,
-    /// site and period.
+    /// site and period (or draw: 潼南's robust 2025 plan over 5 draws then
+    /// finds no plan within 2 s).
     SinglePeriod,
 }
 
 impl Linking {
-    pub fn applies(self, periods: usize) -> bool {
-        self == Linking::Always || periods == 1
+    /// Whether the rows apply to a model of `periods` periods, each with
+    /// `draws` demands.
+    pub fn applies(self, periods: usize, draws: usize) -> bool {
+        self == Linking::Always || (periods == 1 && draws == 1)
     }
 }
 

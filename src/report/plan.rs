@@ -7,8 +7,9 @@
 
 use super::atomic::OutputDir;
 use super::manifest::Manifest;
+use crate::demand::SimOptions;
 use crate::plan::result::{Built, Change};
-use crate::plan::{Action, ComplianceRow, Plan, Stability};
+use crate::plan::{Action, ComplianceRow, Plan, PlanOptions, Stability};
 use crate::scenario::{Facility, Scenario};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -441,6 +442,47 @@ struct PlanJson<'a> {
     plan: &'a Plan,
     #[serde(skip_serializing_if = "Option::is_none")]
     stability: Option<&'a Stability>,
+}
+
+/// How a plan run was asked for, beyond its [`PlanOptions`]: what
+/// `plan.json`'s manifest records.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    /// The scenario as the user named it.
+    pub scenario_arg: String,
+    /// `--stability N`.
+    pub stability: Option<usize>,
+    /// `--robust`: (draws, unmet-penalty factor).
+    pub robust: Option<(usize, f64)>,
+    /// `--set KEY=VALUE` overrides of scenario.toml, in order.
+    pub overrides: Vec<String>,
+}
+
+/// The manifest of a plan run. `civplan plan` and every run of `civplan
+/// batch` build it here, so a batch run and its replay write the same bytes.
+pub fn manifest(s: &Scenario, opts: &PlanOptions, sim: &SimOptions, run: &RunSettings) -> Manifest {
+    let mut m =
+        Manifest::new("plan", &run.scenario_arg, &s.config.meta.name_pinyin, sim.seed, sim.draws, sim.deterministic);
+    let horizon = opts.horizon(s);
+    m.settings = serde_json::json!({
+        "periods": horizon.periods.iter().map(|p| p.label.clone()).collect::<Vec<_>>(),
+        "quantile": opts.quantile(s),
+        "travel_yuan_per_person_minute": opts.travel_weight.unwrap_or(s.config.costs.travel_yuan_per_person_minute),
+        "mip_rel_gap": opts.solve.mip_rel_gap,
+        "time_limit_s": opts.solve.time_limit_s,
+        "highs_threads": opts.solve.threads,
+        "stability_draws": run.stability,
+        "robust": run.robust.is_some(),
+        "robust_draws": run.robust.map(|r| r.0),
+        "unmet_penalty_factor": run.robust.map(|r| r.1),
+        "nursing_per_site": s.config.norms.get("nursing_bed_min_share").is_some_and(|n| n.per_site),
+        "land_per_street": s.config.norms.get("elderly_land_m2_per_resident").is_some_and(|n| n.per_street),
+    });
+    // Only when given, so plans without overrides keep their bytes.
+    if !run.overrides.is_empty() {
+        m.settings["overrides"] = serde_json::json!(run.overrides);
+    }
+    m
 }
 
 /// Write the plan into `dir` atomically (simulate's files are kept).

@@ -73,8 +73,19 @@ pub const FERTILITY_COLUMNS: (&[&str], &[&str]) = (&["age", "asfr"], &[]);
 
 /// Load and validate the scenario in `path` (a folder, or its scenario.toml).
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_edited(path, |_| Ok(None))
+}
+
+/// Load and validate the scenario in `path` with its scenario.toml text
+/// first changed by `edit` (None: unchanged), as `--set` overrides do: the
+/// edited text is read and validated as the file itself would be, so a bad
+/// value gets the usual located problem (in the edited text).
+pub fn load_edited(
+    path: &Path,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Box<Problem>>,
+) -> Result<Scenario, ScenarioError> {
     let (dir, toml_path) = resolve(path)?;
-    load_with(&dir, &toml_path, &Reader::Disk)
+    load_with(&dir, &toml_path, &Reader::Disk, edit)
 }
 
 /// Load and validate a scenario held in memory: `files` maps each file name
@@ -83,15 +94,25 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 /// the fuzzers and tests use it.
 pub fn load_from_memory(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Scenario, ScenarioError> {
     let by_path: BTreeMap<PathBuf, Vec<u8>> = files.iter().map(|(k, v)| (dir.join(k), v.clone())).collect();
-    load_with(dir, &dir.join("scenario.toml"), &Reader::Memory(&by_path))
+    load_with(dir, &dir.join("scenario.toml"), &Reader::Memory(&by_path), |_| Ok(None))
 }
 
-fn load_with(dir: &Path, toml_path: &Path, io: &Reader) -> Result<Scenario, ScenarioError> {
+fn load_with(
+    dir: &Path,
+    toml_path: &Path,
+    io: &Reader,
+    edit: impl FnOnce(&str) -> Result<Option<String>, Box<Problem>>,
+) -> Result<Scenario, ScenarioError> {
     let mut problems = Vec::new();
     let invalid = |problems| ScenarioError::Invalid { dir: dir.to_path_buf(), problems };
-    let Some(toml_src) = Source::read(toml_path, io, &mut problems) else {
+    let Some(mut toml_src) = Source::read(toml_path, io, &mut problems) else {
         return Err(invalid(problems));
     };
+    match edit(&toml_src.text) {
+        Ok(Some(text)) => toml_src.text = text.into(),
+        Ok(None) => {}
+        Err(p) => return Err(invalid(vec![*p])),
+    }
     let config = read_config(&toml_src, &mut problems);
     // Without a readable config we still check the default CSV names, so a
     // user sees every problem at once.

@@ -198,7 +198,7 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
             let caps: Vec<Expression> =
                 fs.iter().map(|site| assign::capacity(s, f, site, &cands, &existing, q)).collect();
             capacity.insert((q, f), caps.iter().cloned().sum());
-            let link = f.def().tight_linking.applies(inp.horizon.len());
+            let link = f.def().tight_linking.applies(inp.horizon.len(), inp.recourse.map_or(1, |rc| rc.draws.len()));
             let opens: Vec<Option<Expression>> = fs
                 .iter()
                 .map(|site| match site.source {

@@ -35,7 +35,7 @@ pub const SECTION_IDS: [&str; 12] = [
 /// What marks a page as civplan's own (so it may be replaced by a new one).
 pub const GENERATOR: &str = "civplan";
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --ink: #1f2328; --muted: #59636e; --rule: #d0d7de; --band: #f6f8fa; }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
