@@ -844,6 +844,20 @@ pub struct Candidate {
     pub funding: Option<String>,
 }
 
+impl Candidate {
+    /// The column holding the candidate's capacity in its type's unit, and
+    /// its value: plots for a cemetery, halls for funeral sites, land for a
+    /// community station, else beds.
+    pub fn capacity_column(&self) -> (&'static str, f64) {
+        match self.kind {
+            FacilityType::Cemetery => ("max_plots", self.max_plots),
+            FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", self.max_halls),
+            FacilityType::CommunityStation => ("max_land_m2", self.max_land_m2),
+            _ => ("max_beds", self.max_beds),
+        }
+    }
+}
+
 /// The sizes a candidate may be built at, in whole units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sizes {

@@ -556,12 +556,7 @@ digits: format the column as Text and re-enter the codes",
             if let Some(v) = c.fixed_yuan {
                 self.unit(src, line, "fixed_yuan", Unit::Yuan, v);
             }
-            let (cap_col, cap) = match c.kind {
-                FacilityType::Cemetery => ("max_plots", c.max_plots),
-                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
-                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
-                _ => ("max_beds", c.max_beds),
-            };
+            let (cap_col, cap) = c.capacity_column();
             if cap <= 0.0 && cap.is_finite() {
                 self.row(src, line, cap_col, cap, format!("a positive capacity for a {} candidate", c.kind.key()));
             }
@@ -673,12 +668,7 @@ digits: format the column as Text and re-enter the codes",
                     }
                 }
             }
-            let (col, max) = match c.kind {
-                FacilityType::Cemetery => ("max_plots", c.max_plots),
-                FacilityType::FuneralStation | FacilityType::FuneralHome => ("max_halls", c.max_halls),
-                FacilityType::CommunityStation => ("max_land_m2", c.max_land_m2),
-                _ => ("max_beds", c.max_beds),
-            };
+            let (col, max) = c.capacity_column();
             if let Some(sz) = &c.sizes {
                 if sz.min() == 0 {
                     self.row(src, line, "sizes", sz, "sizes of at least 1 (a site that opens provides capacity)");
