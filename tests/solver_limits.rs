@@ -93,3 +93,29 @@ fn a_locate_model_stopped_by_the_time_limit_exits_4() {
 known: the limit came before a bound\n"
     );
 }
+
+/// A limit so short that HiGHS has no plan yet: nothing to report, so no
+/// output folder, and exit 4 (the time limit, which more time may lift),
+/// not 1 (a failure), with what to do.
+#[test]
+fn a_plan_with_no_solution_within_the_time_limit_exits_4_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = civplan(&[
+        "plan",
+        "scenarios/tongliang",
+        "--draws",
+        "20",
+        "--time-limit",
+        "0.0001",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: no plan found within the time limit of 0.0001 s per solve; raise --time-limit\n"
+    );
+    assert!(!out.exists());
+}

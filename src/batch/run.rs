@@ -318,7 +318,7 @@ fn plan_into(p: &Prepared, r: &PreparedRun, sim: Option<&Simulation>, dir: &Path
     let s = r.scenario.as_ref().map_err(|e| (exit::INPUT, e.clone()))?;
     let sim = sim.ok_or((exit::FAILURE, "no simulation for a readable scenario".to_string()))?;
     let opts = r.plan_options(&p.def);
-    let plan = crate::plan::plan(s, sim, &opts).map_err(|e| (exit::FAILURE, e.to_string()))?;
+    let plan = crate::plan::plan(s, sim, &opts).map_err(|e| (exit::of_plan_error(&e), e.to_string()))?;
     let settings = plan_out::RunSettings {
         scenario_arg: r.path.clone(),
         overrides: r.overrides.iter().map(super::Override::to_arg).collect(),

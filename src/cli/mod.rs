@@ -28,6 +28,15 @@ pub mod exit {
     /// A solve stopped at its time limit: the result is the best found and
     /// its gap is reported, but it is not proven optimal.
     pub const TIME_LIMIT: u8 = 4;
+
+    /// The status of a plan that could not be made: a solve that reached
+    /// `--time-limit` with no plan yet (more time may find one), else a failure.
+    pub fn of_plan_error(e: &crate::plan::PlanError) -> u8 {
+        match e {
+            crate::plan::PlanError::NoPlanInTime { .. } => TIME_LIMIT,
+            _ => FAILURE,
+        }
+    }
 }
 
 #[derive(Parser, Debug)]

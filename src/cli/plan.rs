@@ -201,7 +201,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
             eprintln!("error: {e}");
-            return ExitCode::from(exit::FAILURE);
+            return ExitCode::from(exit::of_plan_error(&e));
         }
         Err(code) => return code,
     };

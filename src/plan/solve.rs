@@ -7,7 +7,7 @@
 //! is deterministic, so the thread count changes only the time.
 
 use super::model::{build, Built, Inputs, Mode};
-use crate::solver::blocks::{BlockSolution, Milp, Values};
+use crate::solver::blocks::{BlockError, BlockSolution, Milp, Values};
 use crate::solver::SolveOptions;
 
 /// Why a plan could not be made (a plan that misses a norm is not an error:
@@ -18,6 +18,19 @@ pub enum PlanError {
     Year { year: u32, years: Vec<u32> },
     #[error("the solver failed: {0}")]
     Solver(String),
+    /// A solve reached `--time-limit` before HiGHS had any plan: nothing to
+    /// report, unlike a plan stopped with a gap.
+    #[error("no plan found within the time limit of {seconds} s per solve; raise --time-limit")]
+    NoPlanInTime { seconds: f64 },
+}
+
+impl From<BlockError> for PlanError {
+    fn from(e: BlockError) -> Self {
+        match e {
+            BlockError::NoSolutionInTime(seconds) => PlanError::NoPlanInTime { seconds },
+            BlockError::Solver(e) => PlanError::Solver(e.to_string()),
+        }
+    }
 }
 
 /// A solved model and the values of all its variables.
@@ -33,10 +46,7 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     let hard = build(inp, Mode::Hard);
     let blocks = hard.milp.blocks();
     let solve_all = |m: &Milp, which: &[usize]| -> Result<Vec<Option<BlockSolution>>, PlanError> {
-        which
-            .par_iter()
-            .map(|&b| m.solve_block(&blocks[b], opts).map_err(|e| PlanError::Solver(e.to_string())))
-            .collect()
+        which.par_iter().map(|&b| m.solve_block(&blocks[b], opts).map_err(PlanError::from)).collect()
     };
     let all: Vec<usize> = (0..blocks.len()).collect();
     let mut solved = solve_all(&hard.milp, &all)?;

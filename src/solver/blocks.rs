@@ -56,6 +56,16 @@ impl BlockSolution {
     }
 }
 
+/// Why a block has no solution to return.
+#[derive(Debug, thiserror::Error)]
+pub enum BlockError {
+    /// HiGHS stopped at its time limit before it had any feasible solution.
+    #[error("HiGHS found no feasible solution within its time limit of {0} s")]
+    NoSolutionInTime(f64),
+    #[error(transparent)]
+    Solver(#[from] ResolutionError),
+}
+
 /// Values of every variable of a [`Milp`], gathered from its blocks' solves.
 #[derive(Debug, Clone)]
 pub struct Values {
@@ -153,7 +163,7 @@ impl Milp {
 
     /// Solve one block; `Ok(None)` when it is infeasible. Returns the values
     /// of the block's variables, in `block.vars` order, and the status.
-    pub fn solve_block(&self, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, ResolutionError> {
+    pub fn solve_block(&self, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, BlockError> {
         let defs: Vec<_> = self.vars.iter_variables_with_def().map(|(_, d)| d.clone()).collect();
         let index = self.index();
         let mut sub = ProblemVariables::new();
@@ -183,16 +193,23 @@ impl Milp {
         let mut model = problem.try_into_inner()?;
         opts.apply_to_model(&mut model);
         let solved = model.try_solve().map_err(|e| ResolutionError::Str(format!("HiGHS failed: {e:?}")))?;
+        let stopped = |s: SolveStatus| matches!(s, SolveStatus::TimeLimit);
         let gap = solved.mip_gap();
         let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
         let status = match Outcome::of(solved.status(), gap) {
             Outcome::Infeasible => return Ok(None),
-            Outcome::Unbounded => return Err(ResolutionError::Unbounded),
+            Outcome::Unbounded => return Err(ResolutionError::Unbounded.into()),
             Outcome::Stopped(s) => s,
-            Outcome::Other(other) => return Err(ResolutionError::Str(format!("HiGHS ended with status {other:?}"))),
+            Outcome::Other(other) => {
+                return Err(ResolutionError::Str(format!("HiGHS ended with status {other:?}")).into())
+            }
         };
         if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-            return Err(ResolutionError::Str("HiGHS found no feasible solution within its limits".into()));
+            return Err(if stopped(status) {
+                BlockError::NoSolutionInTime(opts.time_limit_s)
+            } else {
+                ResolutionError::Str("HiGHS ended without a feasible solution".into()).into()
+            });
         }
         // Columns are the block's variables, in the order they were added.
         let values = solved.get_solution().columns().to_vec();
