@@ -2,7 +2,9 @@
 //! scenario's mortality, fertility and migration settings, draw by draw as
 //! `simulate` does, and compare with the 2020 census by sex and age group.
 //!
-//! The migration rates are fitted to these same two censuses, so the total
+//! The migration rates are fitted to these same two censuses (and applied
+//! at their own pace: `fitted_scale` is the doubt about the years after
+//! 2020, not about the decade they measure), so the total
 //! (and every group the rates were fitted on) is an in-sample fit: its error
 //! measures only how well the annualised, age-assigned rates and the
 //! fertility settings reproduce what they were fitted to. The 80+ of 2020
@@ -75,7 +77,7 @@ pub fn backtest(s: &Scenario, draws: usize, seed: u64, deterministic: bool) -> O
         .into_par_iter()
         .map(|d| {
             let mut rng = draw_rng(seed, d);
-            let demog = proj.sample_draw(&mut rng, deterministic);
+            let demog = proj.at_fitted_pace(proj.sample_draw(&mut rng, deterministic));
             let rates = proj.year_rates(&demog, &mut rng, deterministic);
             let mut end = [[0.0; crate::demography::mortality::AGES]; 2];
             let mut visit = |year: u32, p: &Pyramid, _: &crate::demography::project::Flows| {

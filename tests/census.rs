@@ -291,3 +291,26 @@ fn a_mismatched_code_mapping_is_refused() {
         "{err}"
     );
 }
+
+/// The back-test replays the decade the migration rates were fitted on, so
+/// `fitted_scale` (the doubt about the pace after 2020) does not enter it:
+/// 渝北 with its own factor (triangular 0 / 0.1 / 1) and with the other
+/// counties' (0.5 / 1 / 1.5) back-tests the same, draw for draw — while a
+/// factor of about a tenth would leave its 2020 total far short of the census.
+#[test]
+fn the_back_test_applies_the_fitted_migration_at_its_own_pace() {
+    use civplan::scenario::Param;
+    let base = load(&dir("yubei")).unwrap();
+    let with = |low, mode, high| {
+        let mut s = base.clone();
+        s.config.demography.migration.fitted_scale = Some(Param::Triangular { low, mode, high });
+        let b = civplan::backtest::backtest(&s, 20, 3, false).unwrap();
+        serde_json::to_string(&b.rows).unwrap()
+    };
+    let own = with(0.0, 0.1, 1.0);
+    assert_eq!(own, with(0.5, 1.0, 1.5));
+    let b = civplan::backtest::backtest(&base, 20, 3, false).unwrap();
+    let total = b.rows.iter().find(|r| r.group == "total" && r.sex == "total").unwrap();
+    // Census 2,191,493; at a tenth of the decade's +5 %/yr it would be ~1.4 million.
+    assert!((total.projected_p50 / 2_191_493.0 - 1.0).abs() < 0.02, "{}", total.projected_p50);
+}

@@ -270,6 +270,16 @@ impl Projector {
         }
     }
 
+    /// The draw with the fitted migration rates at their own pace (factor
+    /// 1): the back-test replays the decade they were fitted on, where
+    /// `fitted_scale`, the doubt about the pace after 2020, does not apply.
+    pub fn at_fitted_pace(&self, mut d: DemogDraw) -> DemogDraw {
+        if self.migration_fit.is_some() {
+            d.migration = [1.0, 1.0];
+        }
+        d
+    }
+
     /// Rates for each year base..=last of one draw: the Lee–Carter index
     /// k(t+1) = k(t) + drift + σε with log m(x,t) = log m(x,base) − k(t)
     /// (age-neutral b(x) = 1), and TFR(t+1) = TFR(t) + r(μ − TFR(t)) + σε.
