@@ -7,7 +7,6 @@ use super::result::Verdict;
 use crate::solver::{Outcome, SolveOptions, SolveStatus};
 use good_lp::solvers::highs::highs;
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
-use highs::HighsSolutionStatus;
 use std::collections::HashMap;
 
 /// Optimisation direction.
@@ -76,18 +75,18 @@ pub(crate) fn solve(
     let solved = model.try_solve().map_err(|e| LocateError::Solver(format!("HiGHS failed: {e:?}")))?;
     let gap = solved.mip_gap();
     let gap = if gap.is_finite() { gap.max(0.0) } else { f64::INFINITY };
-    let status = match Outcome::of(solved.status(), gap) {
+    let status = match Outcome::of(&solved, gap) {
         Outcome::Infeasible => return Err(LocateError::Infeasible(infeasible.to_string())),
         Outcome::Unbounded => return Err(LocateError::Solver("HiGHS reports an unbounded model".into())),
         Outcome::Stopped(s) => s,
+        Outcome::NoSolution(_) => {
+            return Err(LocateError::Solver(format!(
+                "no feasible solution found within the time limit of {} s; raise --time-limit",
+                opts.time_limit_s
+            )))
+        }
         Outcome::Other(other) => return Err(LocateError::Solver(format!("HiGHS ended with status {other:?}"))),
     };
-    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-        return Err(LocateError::Solver(format!(
-            "no feasible solution found within the time limit of {} s; raise --time-limit",
-            opts.time_limit_s
-        )));
-    }
     let gap = match status {
         SolveStatus::Optimal => Some(0.0),
         _ => gap.is_finite().then_some(gap),

@@ -22,7 +22,6 @@ use good_lp::{
     Constraint, Expression, IntoAffineExpression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
     SolverModel, Variable,
 };
-use highs::HighsSolutionStatus;
 use std::collections::HashMap;
 
 /// A minimisation MILP as built with good_lp, before it is handed to a solver.
@@ -193,24 +192,20 @@ impl Milp {
         let mut model = problem.try_into_inner()?;
         opts.apply_to_model(&mut model);
         let solved = model.try_solve().map_err(|e| ResolutionError::Str(format!("HiGHS failed: {e:?}")))?;
-        let stopped = |s: SolveStatus| matches!(s, SolveStatus::TimeLimit);
         let gap = solved.mip_gap();
         let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
-        let status = match Outcome::of(solved.status(), gap) {
+        let status = match Outcome::of(&solved, gap) {
             Outcome::Infeasible => return Ok(None),
             Outcome::Unbounded => return Err(ResolutionError::Unbounded.into()),
             Outcome::Stopped(s) => s,
+            Outcome::NoSolution(SolveStatus::TimeLimit) => return Err(BlockError::NoSolutionInTime(opts.time_limit_s)),
+            Outcome::NoSolution(_) => {
+                return Err(ResolutionError::Str("HiGHS ended without a feasible solution".into()).into())
+            }
             Outcome::Other(other) => {
                 return Err(ResolutionError::Str(format!("HiGHS ended with status {other:?}")).into())
             }
         };
-        if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-            return Err(if stopped(status) {
-                BlockError::NoSolutionInTime(opts.time_limit_s)
-            } else {
-                ResolutionError::Str("HiGHS ended without a feasible solution".into()).into()
-            });
-        }
         // Columns are the block's variables, in the order they were added.
         let values = solved.get_solution().columns().to_vec();
         Ok(Some(BlockSolution { values, status, objective: solved.objective_value(), gap }))

@@ -118,17 +118,28 @@ pub enum Outcome {
     Infeasible,
     /// The objective is unbounded.
     Unbounded,
-    /// Stopped with this status (a solution may still be missing at a limit:
-    /// check the primal solution status).
+    /// Stopped with this status and a feasible solution.
     Stopped(SolveStatus),
+    /// Stopped with this status but no feasible solution (a limit came
+    /// before HiGHS found one).
+    NoSolution(SolveStatus),
     /// Any other HiGHS status (an error).
     Other(highs::HighsModelStatus),
 }
 
 impl Outcome {
-    /// From HiGHS's model status and MIP gap: optimal with a positive gap is
+    /// From a finished solve and its MIP gap: optimal with a positive gap is
     /// `GapLimit`; any limit reached is `TimeLimit`.
-    pub fn of(status: highs::HighsModelStatus, gap: f64) -> Self {
+    pub fn of(solved: &highs::SolvedModel, gap: f64) -> Self {
+        match Self::of_status(solved.status(), gap) {
+            Outcome::Stopped(s) if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible => {
+                Outcome::NoSolution(s)
+            }
+            other => other,
+        }
+    }
+
+    fn of_status(status: highs::HighsModelStatus, gap: f64) -> Self {
         use highs::HighsModelStatus as H;
         match status {
             H::Infeasible | H::UnboundedOrInfeasible => Outcome::Infeasible,
