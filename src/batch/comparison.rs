@@ -150,8 +150,8 @@ pub fn csv_bytes(columns: &[String], rows: &[&BTreeMap<String, String>]) -> io::
 
 /// Write comparison.csv and comparison.html into `dir`.
 pub fn write(dir: &Path, def: &Definition, columns: &[String], rows: &[&BTreeMap<String, String>]) -> io::Result<()> {
-    super::run::write_atomic(&dir.join("comparison.csv"), &csv_bytes(columns, rows)?)?;
-    super::run::write_atomic(&dir.join("comparison.html"), super::html::render(def, columns, rows).as_bytes())
+    crate::report::atomic::write_file(&dir.join("comparison.csv"), &csv_bytes(columns, rows)?)?;
+    crate::report::atomic::write_file(&dir.join("comparison.html"), super::html::render(def, columns, rows).as_bytes())
 }
 
 /// Rows of comparison.csv by column name.

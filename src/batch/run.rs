@@ -10,7 +10,7 @@ use super::{Prepared, PreparedRun, Shard};
 use crate::cli::exit;
 use crate::demand::{simulate, Simulation};
 use crate::plan::Plan;
-use crate::report::atomic::OutputDir;
+use crate::report::atomic::{self, OutputDir};
 use crate::report::plan as plan_out;
 use crate::solver::SolveStatus;
 use rayon::prelude::*;
@@ -123,19 +123,8 @@ impl BatchManifest {
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let mut text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
         text.push('\n');
-        write_atomic(&dir.join("batch.json"), text.as_bytes())
+        atomic::write_file(&dir.join("batch.json"), text.as_bytes())
     }
-}
-
-/// Write a file by a hidden sibling renamed into place: readers see the old
-/// file or the whole new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// What a finished batch folder holds.
@@ -336,7 +325,7 @@ fn write_record(dir: &Path, rec: &RunRecord, planned: bool) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(rec).map_err(io::Error::other)?;
     text.push('\n');
     if planned {
-        write_atomic(&dir.join("run.json"), text.as_bytes())
+        atomic::write_file(&dir.join("run.json"), text.as_bytes())
     } else {
         let folder = OutputDir::create(dir)?;
         folder.write("run.json", text)?;

@@ -23,6 +23,18 @@ use std::path::{Path, PathBuf};
 /// The file that marks a folder as civplan's output: `civplan <version>`.
 pub const MARKER: &str = ".civplan";
 
+/// Replace one file by a hidden sibling `.NAME.partial-PID` renamed into
+/// place: readers see the old file or the whole new one (the report's files
+/// beside a plan, a batch's `run.json` and comparison).
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
 /// Why civplan will not write to a path.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

@@ -65,16 +65,9 @@ pub fn write(dir: &Path, lang: Lang, out: Option<&Path>) -> Result<Written, Repo
     Ok(written)
 }
 
-/// Write `bytes` to a hidden sibling of `path`, then rename it into place.
+/// Replace one report file atomically ([`super::atomic::write_file`]).
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let io = |source| ReportError::Io { path: path.to_path_buf(), source };
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    super::atomic::write_file(path, bytes).map_err(|source| ReportError::Io { path: path.to_path_buf(), source })
 }
 
 /// The start of a file (enough to hold a header or marker).
