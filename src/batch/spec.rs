@@ -4,7 +4,7 @@
 //! its runs, each named by its identity (scenario and variation values).
 
 use super::overrides::{display, parse_value, split_key, split_list, toml_text, Override};
-use crate::limits::{check, check_int, Unit};
+use crate::limits::{check_int, check_time_limit, Unit};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
@@ -372,10 +372,7 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
     }
     let time_limit_s = cl.time_limit_s.or(time_limit).unwrap_or(default_time_limit_s);
     // The same ranges as `civplan plan --time-limit` and `--draws` (crate::limits).
-    if time_limit_s <= 0.0 {
-        return Err(format!("time limit {time_limit_s}: expected a time in seconds > 0"));
-    }
-    check(Unit::Seconds, time_limit_s).map_err(|e| format!("time limit {time_limit_s}: expected {e}"))?;
+    check_time_limit(time_limit_s).map_err(|e| format!("time limit {time_limit_s}: expected {e}"))?;
     let draws = cl.draws.or(draws);
     if let Some(d) = draws {
         check_int(Unit::Draws, d as u64).map_err(|e| format!("draws {d}: expected {e}"))?;

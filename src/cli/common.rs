@@ -48,10 +48,8 @@ pub fn count(flag: &str, unit: Unit, value: usize) -> Result<(), ExitCode> {
 
 /// `--time-limit S`: seconds per HiGHS solve, > 0.
 pub fn time_limit(value: f64) -> Result<(), ExitCode> {
-    if value.is_nan() || value <= 0.0 {
-        return Err(input_error(&format!("--time-limit {}: expected a time in seconds > 0", show(value))));
-    }
-    arg("--time-limit", Unit::Seconds, value)
+    crate::limits::check_time_limit(value)
+        .map_err(|e| input_error(&format!("--time-limit {}: expected {e}", show(value))))
 }
 
 /// Refuse a run whose estimated memory exceeds the limit ([`work::Budget`]).

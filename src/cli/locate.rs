@@ -137,10 +137,8 @@ fn execute(args: &LocateArgs) -> Result<SolveStatus, Failure> {
     if args.demand.is_none() && args.model != Model::PDispersion {
         return Err(input_error(format!("--demand is required for {}", args.model)));
     }
-    if args.time_limit.is_nan() || args.time_limit <= 0.0 {
-        return Err(input_error(format!("--time-limit {}: expected a time in seconds > 0", show(args.time_limit))));
-    }
-    in_range("--time-limit", Unit::Seconds, args.time_limit)?;
+    crate::limits::check_time_limit(args.time_limit)
+        .map_err(|e| input_error(format!("--time-limit {}: expected {e}", show(args.time_limit))))?;
     if args.threads == 0 {
         return Err(input_error("--threads 0: expected at least 1 HiGHS thread"));
     }

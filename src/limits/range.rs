@@ -229,6 +229,15 @@ pub fn check(unit: Unit, value: f64) -> Result<(), String> {
     }
 }
 
+/// A time limit per solve: seconds > 0 (a limit of 0 would stop every solve
+/// before it starts) within [`Unit::Seconds`]'s range.
+pub fn check_time_limit(value: f64) -> Result<(), String> {
+    if value.is_nan() || value <= 0.0 {
+        return Err(format!("{} > 0", Unit::Seconds.phrase()));
+    }
+    check(Unit::Seconds, value)
+}
+
 /// [`check`] for an integer (counts, years, draws).
 pub fn check_int(unit: Unit, value: u64) -> Result<(), String> {
     // Every bound is below 2^53, so the comparison in f64 is exact for
