@@ -450,17 +450,22 @@ digits: format the column as Text and re-enter the codes",
         }
     }
 
+    /// An id that is given and not already used on an earlier line.
+    fn unique_id<'a>(&mut self, t: &Table, line: usize, id: &'a str, what: &str, seen: &mut BTreeMap<&'a str, usize>) {
+        if id.trim().is_empty() {
+            self.row(t, line, "id", "\"\"", what);
+        }
+        if let Some(first) = seen.insert(id, line) {
+            self.row(t, line, "id", id, format!("a unique id (already used on line {first})"));
+        }
+    }
+
     pub fn facilities(&mut self, rows: &Csv<Facility>, towns: &[String]) {
         let src = &rows.table;
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (line, f) in &rows.rows {
             let line = *line;
-            if f.id.trim().is_empty() {
-                self.row(src, line, "id", "\"\"", "a facility id");
-            }
-            if let Some(first) = seen.insert(&f.id, line) {
-                self.row(src, line, "id", &f.id, format!("a unique id (already used on line {first})"));
-            }
+            self.unique_id(src, line, &f.id, "a facility id", &mut seen);
             if let Some(code) = &f.town_code {
                 if !towns.is_empty() && !towns.iter().any(|t| t == code) {
                     self.row(
@@ -506,30 +511,29 @@ digits: format the column as Text and re-enter the codes",
     pub fn candidates(&mut self, rows: &Csv<Candidate>, towns: &[String], facilities: Option<&Csv<Facility>>) {
         let src = &rows.table;
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let fac: BTreeMap<&str, &Facility> =
-            facilities.map(|r| r.rows.iter().map(|(_, f)| (f.id.as_str(), f)).collect()).unwrap_or_default();
+        // Each id's first line (named when a candidate reuses the id) and its
+        // last row (a duplicated id is refused in facilities.csv already).
+        let mut fac: BTreeMap<&str, (usize, &Facility)> = BTreeMap::new();
+        for (l, f) in facilities.iter().flat_map(|r| &r.rows) {
+            fac.entry(f.id.as_str()).and_modify(|e| e.1 = f).or_insert((*l, f));
+        }
         for (line, c) in &rows.rows {
             let line = *line;
-            if c.id.trim().is_empty() {
-                self.row(src, line, "id", "\"\"", "a candidate id");
-            }
-            if let Some(first) = seen.insert(&c.id, line) {
-                self.row(src, line, "id", &c.id, format!("a unique id (already used on line {first})"));
-            }
-            if let Some(f) = facilities.and_then(|r| r.rows.iter().find(|(_, f)| f.id == c.id)) {
+            self.unique_id(src, line, &c.id, "a candidate id", &mut seen);
+            if let Some((fline, _)) = fac.get(c.id.as_str()) {
                 self.row(
                     src,
                     line,
                     "id",
                     &c.id,
-                    format!("an id not already used by an existing facility (facilities.csv line {} has it)", f.0),
+                    format!("an id not already used by an existing facility (facilities.csv line {fline} has it)"),
                 );
             }
             if !towns.is_empty() && !towns.contains(&c.town_code) {
                 self.row(src, line, "town_code", &c.town_code, "a town code from towns.csv");
             }
             if let (Some(e), Some(_)) = (&c.expands, facilities) {
-                match fac.get(e.as_str()) {
+                match fac.get(e.as_str()).map(|(_, f)| f) {
                     None => self.row(src, line, "expands", e, "the id of an existing facility in facilities.csv"),
                     Some(f) if f.town_code.as_deref() != Some(c.town_code.as_str()) => self.row(
                         src,
