@@ -7,8 +7,9 @@
 //! is deterministic, so the thread count changes only the time.
 
 use super::model::{build, Built, Inputs, Mode};
-use crate::solver::blocks::{BlockError, BlockSolution, Milp, Values};
+use crate::solver::blocks::{BlockError, BlockSolution, Values};
 use crate::solver::SolveOptions;
+use std::sync::OnceLock;
 
 /// Why a plan could not be made (a plan that misses a norm is not an error:
 /// its compliance says which, by how much, where and when).
@@ -45,28 +46,31 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     use rayon::prelude::*;
     let hard = build(inp, Mode::Hard);
     let blocks = hard.milp.blocks();
-    let solve_all = |m: &Milp, which: &[usize]| -> Result<Vec<Option<BlockSolution>>, PlanError> {
-        which.par_iter().map(|&b| m.solve_block(&blocks[b], opts).map_err(PlanError::from)).collect()
-    };
-    let all: Vec<usize> = (0..blocks.len()).collect();
-    let mut solved = solve_all(&hard.milp, &all)?;
-    let short: Vec<usize> = all.iter().copied().filter(|&b| solved[b].is_none()).collect();
-    let built = if short.is_empty() {
-        hard
-    } else {
-        // The elastic model has the same variables and rows, so the same
-        // blocks; those that met every row keep their hard solution.
-        let elastic = build(inp, Mode::Elastic);
-        debug_assert_eq!(elastic.milp.blocks(), blocks);
-        for (&b, sol) in short.iter().zip(solve_all(&elastic.milp, &short)?) {
-            solved[b] = Some(sol.ok_or_else(|| {
+    // A block that cannot meet its rows is solved elastically at once, not
+    // after every other block's hard solve: the slowest hard block and an
+    // elastic one then run side by side. The elastic model has the same
+    // variables and rows, so the same blocks; it is built once, by the first
+    // block that needs it.
+    let elastic: OnceLock<Built> = OnceLock::new();
+    let solved: Vec<(BlockSolution, bool)> = (0..blocks.len())
+        .into_par_iter()
+        .map(|b| -> Result<(BlockSolution, bool), PlanError> {
+            if let Some(sol) = hard.milp.solve_block(&blocks[b], opts)? {
+                return Ok((sol, false));
+            }
+            let el = elastic.get_or_init(|| build(inp, Mode::Elastic));
+            debug_assert_eq!(el.milp.blocks(), blocks);
+            let sol = el.milp.solve_block(&blocks[b], opts)?.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every row has a slack)".into())
-            })?);
-        }
-        elastic
-    };
-    let solves = blocks.len() + short.len();
-    let solved: Vec<_> = solved.into_iter().map(|x| x.expect("every block solved")).collect();
+            })?;
+            Ok((sol, true))
+        })
+        .collect::<Result<_, _>>()?;
+    let short = solved.iter().filter(|(_, e)| *e).count();
+    // Blocks that met every row keep their hard solution in the elastic model.
+    let built = elastic.into_inner().unwrap_or(hard);
+    let solves = blocks.len() + short;
+    let solved: Vec<BlockSolution> = solved.into_iter().map(|(s, _)| s).collect();
     let values = built.milp.gather(&blocks, &solved);
     Ok(Solved { built, values, solves, blocks: blocks.len() })
 }
