@@ -58,8 +58,11 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
             if let Some(sol) = hard.milp.solve_block(&blocks[b], opts)? {
                 return Ok((sol, false));
             }
-            let el = elastic.get_or_init(|| build(inp, Mode::Elastic));
-            debug_assert_eq!(el.milp.blocks(), blocks);
+            let el = elastic.get_or_init(|| {
+                let el = build(inp, Mode::Elastic);
+                debug_assert_eq!(el.milp.blocks(), blocks);
+                el
+            });
             let sol = el.milp.solve_block(&blocks[b], opts)?.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every row has a slack)".into())
             })?;
