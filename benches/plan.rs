@@ -11,7 +11,9 @@
 //! `REPEATS` runs for the plans; one run for the others.
 //! `CIVPLAN_BENCH_QUICK=1`: the plans only, one run; `CIVPLAN_BENCH_ROBUST=0`:
 //! no robust plans; `CIVPLAN_BENCH_STABILITY=N`: N stability draws instead
-//! of 200 (the target then scaled by N / 200).
+//! of 200 (the target then scaled by N / 200); `CIVPLAN_BENCH_GAP=G`: every
+//! plan solved to the relative gap G (`--gap`; default 10⁻⁶), e.g. 1e-3,
+//! where hard blocks are planned through the travel-free bound.
 
 use civplan::demand::{simulate, SimOptions};
 use civplan::plan::{plan, plan_robust, simulation_scenario, stability, PlanDemand, PlanOptions, Recourse};
@@ -44,7 +46,10 @@ fn main() {
     for c in COUNTIES {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(c);
         let s = load(&dir).unwrap_or_else(|e| panic!("{c}: {}", e.render(false)));
-        let phased = PlanOptions::default();
+        let mut phased = PlanOptions::default();
+        if let Some(g) = std::env::var("CIVPLAN_BENCH_GAP").ok().and_then(|v| v.parse().ok()) {
+            phased.solve.mip_rel_gap = g;
+        }
         let single = PlanOptions { year: Some(s.config.meta.target_years[0]), ..phased };
         let sim_s = simulation_scenario(&s, &phased);
         let (t_sim, sim) = secs(|| simulate(&sim_s, &SimOptions::from_scenario(&sim_s)));

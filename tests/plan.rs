@@ -652,3 +652,49 @@ fn the_phased_plan_from_the_cli_follows_the_scenario_periods() {
     assert_eq!(changed(&p, Action::Convert), 28.0);
     assert!(p.changes.iter().all(|c| c.period == "2021-2025"));
 }
+
+#[test]
+fn a_plan_through_the_travel_free_bound_states_the_travel_the_bound_left_out() {
+    // 丙 needs 100 beds. A committed 10-bed project in 甲 costs 2,000 万元.
+    // A 100-bed centre in 丙 would cost far more than the travel it saves,
+    // so the optimum builds nothing else and serves 丙 from 乙's 80 beds
+    // (40.7 min) and 20 of 甲's (56.7 min): 4,390 person-minutes. The
+    // travel-free bound charges 丙 its nearest site, the candidate in 丙
+    // itself (10 min): 1,000 person-minutes. Its plan is the same, so the
+    // stated gap is the 3,390 person-minutes it left out, at the plan's own
+    // present value of a person-minute, over the plan's cost.
+    let cands = format!(
+        "C0,elderly_centre,甲 committed,{JIA},,10,,,,,true,test,,10,2000,\n\
+         C1,elderly_centre,丙镇养老服务中心,{BING},,100,3000,,,,,test,,100,,\n"
+    );
+    let (_t, dir) = with_candidates("", &cands, &[]);
+    let s = load(&dir).unwrap();
+    let h = horizon(&s, &[(2021, 2025)]);
+    let d = demand(&s, 2025, [0.0, 0.0, 100.0]);
+    let exact = plan_on(&s, &h, std::slice::from_ref(&d), &PlanOptions::default()).unwrap();
+    assert_eq!(built(&exact), vec![("C0", "2021-2025", 10.0)]);
+    assert!((assigned(&exact, BING, "F2", "2021-2025") - 80.0).abs() < 1e-6);
+    assert!((assigned(&exact, BING, "F1", "2021-2025") - 20.0).abs() < 1e-6);
+    let per_person_minute = exact.travel_pv_yuan / 4390.0;
+    let want = per_person_minute * 3390.0 / exact.objective_pv_yuan;
+
+    let mut loose = PlanOptions::default();
+    loose.solve.mip_rel_gap = 1e-2;
+    assert!(want > 0.0 && want < loose.solve.mip_rel_gap, "{want}");
+    let p = plan_on(&s, &h, std::slice::from_ref(&d), &loose).unwrap();
+    assert_eq!(built(&p), vec![("C0", "2021-2025", 10.0)]);
+    assert!((p.objective_pv_yuan - exact.objective_pv_yuan).abs() < 1e-6 * exact.objective_pv_yuan);
+    assert_eq!(p.status, civplan::solver::SolveStatus::GapLimit);
+    // The bound's own solve stops within HiGHS's tolerances (its dual bound
+    // about 10⁻⁶ below its optimum here), so the gap stated is at least the
+    // travel left out and at most that much more.
+    assert!(p.gap >= want - 1e-12 && p.gap - want < 1e-5, "gap {} want {want}", p.gap);
+
+    // Below the gap the bound leaves, the block is solved in full instead.
+    let mut tight = PlanOptions::default();
+    tight.solve.mip_rel_gap = want / 2.0;
+    assert!(tight.solve.mip_rel_gap >= civplan::plan::BOUND_MIN_GAP);
+    let q = plan_on(&s, &h, &[d], &tight).unwrap();
+    assert_eq!(built(&q), vec![("C0", "2021-2025", 10.0)]);
+    assert!(q.gap < want / 2.0, "gap {}", q.gap);
+}

@@ -73,7 +73,7 @@ pub use families::Family;
 pub use horizon::{annuity, Horizon};
 pub use result::{Action, Plan};
 pub use robust::Recourse;
-pub use solve::PlanError;
+pub use solve::{PlanError, BOUND_MIN_GAP};
 
 use crate::demand::Simulation;
 use crate::scenario::{Scenario, YearSpan};

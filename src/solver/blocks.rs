@@ -39,19 +39,27 @@ pub struct Block {
 }
 
 /// One block's solve: its variables' values (in [`Block::vars`] order), the
-/// solver's status, objective and relative MIP gap (0 when proven optimal).
+/// solver's status, objective, relative MIP gap (0 when proven optimal) and
+/// the lower bound it proved (the objective when optimal).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockSolution {
     pub values: Vec<f64>,
     pub status: SolveStatus,
     pub objective: f64,
     pub gap: f64,
+    pub bound: f64,
 }
 
 impl BlockSolution {
     /// A placeholder for a block not solved (every value 0).
     pub fn zeros(block: &Block) -> Self {
-        BlockSolution { values: vec![0.0; block.vars.len()], status: SolveStatus::Optimal, objective: 0.0, gap: 0.0 }
+        BlockSolution {
+            values: vec![0.0; block.vars.len()],
+            status: SolveStatus::Optimal,
+            objective: 0.0,
+            gap: 0.0,
+            bound: 0.0,
+        }
     }
 }
 
@@ -111,7 +119,7 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 
 impl Milp {
     /// Position of each variable in `vars` (the order it was added).
-    fn index(&self) -> HashMap<Variable, usize> {
+    pub fn index(&self) -> HashMap<Variable, usize> {
         self.vars.iter_variables_with_def().enumerate().map(|(i, (v, _))| (v, i)).collect()
     }
 
@@ -160,10 +168,22 @@ impl Milp {
         blocks
     }
 
-    /// Solve one block; `Ok(None)` when it is infeasible. Returns the values
-    /// of the block's variables, in `block.vars` order, and the status.
-    pub fn solve_block(&self, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, BlockError> {
-        let defs: Vec<_> = self.vars.iter_variables_with_def().map(|(_, d)| d.clone()).collect();
+    /// Solve one block, with the variables at the positions in `fixed` held
+    /// at their values and, given `start` (values in `block.vars` order), a
+    /// known plan to start from; `Ok(None)` when it is infeasible. Returns
+    /// the values of the block's variables, in `block.vars` order, and the
+    /// status.
+    pub fn solve_block(
+        &self,
+        block: &Block,
+        opts: &SolveOptions,
+        fixed: &[(usize, f64)],
+        start: Option<&[f64]>,
+    ) -> Result<Option<BlockSolution>, BlockError> {
+        let mut defs: Vec<_> = self.vars.iter_variables_with_def().map(|(_, d)| d.clone()).collect();
+        for &(i, v) in fixed {
+            defs[i] = defs[i].clone().min(v).max(v);
+        }
         let index = self.index();
         let mut sub = ProblemVariables::new();
         let mut local: Vec<Option<Variable>> = vec![None; defs.len()];
@@ -191,6 +211,11 @@ impl Milp {
         // options, to read the MIP gap, which good_lp does not report.
         let mut model = problem.try_into_inner()?;
         opts.apply_to_model(&mut model);
+        if let Some(values) = start {
+            model.try_set_solution(Some(values), None, None, None).map_err(|e| {
+                ResolutionError::Str(format!("HiGHS refused the start of {} values: {e:?}", values.len()))
+            })?;
+        }
         let solved = model.try_solve().map_err(|e| ResolutionError::Str(format!("HiGHS failed: {e:?}")))?;
         let gap = solved.mip_gap();
         let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
@@ -208,7 +233,13 @@ impl Milp {
         };
         // Columns are the block's variables, in the order they were added.
         let values = solved.get_solution().columns().to_vec();
-        Ok(Some(BlockSolution { values, status, objective: solved.objective_value(), gap }))
+        let objective = solved.objective_value();
+        // HiGHS's dual bound of a MIP; an LP solved to optimality is its own.
+        let bound = match solved.double_info_value(c"mip_dual_bound") {
+            Ok(b) if b.is_finite() && gap > 0.0 => b.min(objective),
+            _ => objective,
+        };
+        Ok(Some(BlockSolution { values, status, objective, gap, bound }))
     }
 
     /// Values for every variable: `solved[b]` holds block `b`'s values.
@@ -256,7 +287,7 @@ mod tests {
         // a (0) with b (2) and the loose d (3); c (1) alone.
         assert_eq!(blocks, vec![Block { vars: vec![0, 2, 3], rows: vec![1] }, Block { vars: vec![1], rows: vec![0] }]);
         let opts = SolveOptions::default();
-        let solved: Vec<_> = blocks.iter().map(|b| milp.solve_block(b, &opts).unwrap().unwrap()).collect();
+        let solved: Vec<_> = blocks.iter().map(|b| milp.solve_block(b, &opts, &[], None).unwrap().unwrap()).collect();
         let v = milp.gather(&blocks, &solved);
         assert_eq!(v.status, SolveStatus::Optimal);
         assert!((v.value(a) - 1.0).abs() < 1e-9 && v.value(b).abs() < 1e-9);
@@ -275,8 +306,15 @@ mod tests {
         let y = vars.add(variable().min(0));
         let milp = Milp { vars, objective: x + y, constraints: vec![constraint!(x >= 1), constraint!(y >= 1)] };
         let blocks = milp.blocks();
-        let a = BlockSolution { values: vec![100.0], status: SolveStatus::GapLimit, objective: 100.0, gap: 0.01 };
-        let b = BlockSolution { values: vec![300.0], status: SolveStatus::Optimal, objective: 300.0, gap: 0.0 };
+        let solved = |v: f64, status, gap: f64| BlockSolution {
+            values: vec![v],
+            status,
+            objective: v,
+            gap,
+            bound: v * (1.0 - gap),
+        };
+        let a = solved(100.0, SolveStatus::GapLimit, 0.01);
+        let b = solved(300.0, SolveStatus::Optimal, 0.0);
         let v = milp.gather(&blocks, &[a, b]);
         assert_eq!(v.status, SolveStatus::GapLimit);
         assert!((v.gap - 0.0025).abs() < 1e-15, "{}", v.gap);
@@ -293,8 +331,8 @@ mod tests {
         let blocks = milp.blocks();
         assert_eq!(blocks.len(), 2);
         let opts = SolveOptions::default();
-        assert!(milp.solve_block(&blocks[0], &opts).unwrap().is_none());
-        let sol = milp.solve_block(&blocks[1], &opts).unwrap().unwrap();
+        assert!(milp.solve_block(&blocks[0], &opts, &[], None).unwrap().is_none());
+        let sol = milp.solve_block(&blocks[1], &opts, &[], None).unwrap().unwrap();
         assert!((sol.values[0] - 0.5).abs() < 1e-9);
         assert_eq!((sol.status, sol.gap), (SolveStatus::Optimal, 0.0));
     }
@@ -355,7 +393,7 @@ mod tests {
             let blocks = milp.blocks();
             proptest::prop_assert_eq!(blocks.len(), pieces.len());
             let opts = SolveOptions::default();
-            let solved: Vec<_> = blocks.iter().map(|b| milp.solve_block(b, &opts).unwrap().unwrap()).collect();
+            let solved: Vec<_> = blocks.iter().map(|b| milp.solve_block(b, &opts, &[], None).unwrap().unwrap()).collect();
             let v = milp.gather(&blocks, &solved);
             let obj = v.eval(&milp.objective);
             proptest::prop_assert!((obj - joint_obj).abs() <= 1e-6 * joint_obj.abs().max(1.0), "{obj} vs {joint_obj}");

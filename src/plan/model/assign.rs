@@ -123,7 +123,8 @@ pub struct Assigned {
 }
 
 /// Assign `demand` (by town) of family `f` in period `q` to `sites` with
-/// their capacities.
+/// their capacities. `pooled`: the travel-free bound's assignment instead
+/// (see [`pooled`]).
 #[allow(clippy::too_many_arguments)]
 pub fn assign(
     s: &Scenario,
@@ -135,11 +136,15 @@ pub fn assign(
     caps: &[Expression],
     opens: &[Option<Expression>],
     demand: &[f64],
+    pooled: bool,
     vars: &mut ProblemVariables,
     cons: &mut Vec<Constraint>,
 ) -> Assigned {
     let radius = f.radius(s);
     let persons = (f.def().persons_per_unit)(s);
+    if pooled && radius.is_none() {
+        return pool(s, tt, sites, caps, demand, persons, vars, cons);
+    }
     let mut load = vec![Expression::default(); sites.len()];
     let mut served = vec![Expression::default(); demand.len()];
     let mut person_minutes = Expression::default();
@@ -169,4 +174,42 @@ pub fn assign(
         }
     }
     Assigned { served, person_minutes, vars: out }
+}
+
+/// The assignment of a family without a travel limit in the travel-free
+/// bound: each town's demand served, `y[i] ≤ d[i]`, charged at the minutes of
+/// its nearest site, and `Σ_i y[i] ≤ Σ_k capacity[k]`. Every town may use
+/// every site, so any flows give such `y` at no lower cost (each town's
+/// minutes are at least its nearest site's): a relaxation of [`assign`],
+/// exact when the towns are served at their nearest sites. Its columns are
+/// the towns', not the towns' × sites'.
+#[allow(clippy::too_many_arguments)]
+fn pool(
+    s: &Scenario,
+    tt: &TravelTimes,
+    sites: &[Site],
+    caps: &[Expression],
+    demand: &[f64],
+    persons: f64,
+    vars: &mut ProblemVariables,
+    cons: &mut Vec<Constraint>,
+) -> Assigned {
+    let mut served = vec![Expression::default(); demand.len()];
+    let mut person_minutes = Expression::default();
+    let mut total = Expression::default();
+    for (i, &dem) in demand.iter().enumerate() {
+        let nearest = sites.iter().map(|site| minutes(s, tt, i, site).0).fold(f64::INFINITY, f64::min);
+        if dem <= 0.0 || !nearest.is_finite() {
+            continue;
+        }
+        let y = vars.add(variable().min(0.0).max(dem));
+        served[i] += y;
+        total += y;
+        person_minutes += persons * nearest * y;
+    }
+    if (&total).linear_coefficients().next().is_some() {
+        let cap: Expression = caps.iter().cloned().sum();
+        cons.push(constraint!(total <= cap));
+    }
+    Assigned { served, person_minutes, vars: Vec::new() }
 }

@@ -35,6 +35,9 @@ pub struct Build {
     pub serves_from: Option<usize>,
     pub open: Variable,
     pub size: Expression,
+    /// The integers that set the size (one binary per listed size, or the
+    /// step count of a range; none for a single size).
+    pub size_vars: Vec<Variable>,
     pub nursing: Expression,
     pub eco: Expression,
     pub land: Expression,
@@ -189,22 +192,22 @@ pub fn candidates(
                 .into_iter()
                 .map(|p| {
                     let open = vars.add(variable().binary());
-                    let size = match &sizes {
-                        Sizes::List(v) if v.len() == 1 => v[0] as f64 * open,
+                    let (size, size_vars) = match &sizes {
+                        Sizes::List(v) if v.len() == 1 => (v[0] as f64 * open, vec![]),
                         Sizes::List(v) => {
                             let z: Vec<Variable> = v.iter().map(|_| vars.add(variable().binary())).collect();
                             let one: Expression = z.iter().map(|x| Expression::from(*x)).sum();
                             cons.push(constraint!(one == open));
-                            z.iter().zip(v).map(|(x, &a)| a as f64 * *x).sum()
+                            (z.iter().zip(v).map(|(x, &a)| a as f64 * *x).sum(), z)
                         }
                         Sizes::Range { lo, hi, step } => {
                             let steps = ((hi - lo) / step) as f64;
                             if steps == 0.0 {
-                                *lo as f64 * open
+                                (*lo as f64 * open, vec![])
                             } else {
                                 let k = vars.add(variable().integer().min(0.0).max(steps));
                                 cons.push(constraint!(k <= steps * open));
-                                *lo as f64 * open + *step as f64 * k
+                                (*lo as f64 * open + *step as f64 * k, vec![k])
                             }
                         }
                     };
@@ -245,7 +248,17 @@ pub fn candidates(
                                 + price * land.clone()
                         }
                     };
-                    Build { period: p, serves_from: h.serves_from(p, lead), open, size, nursing, eco, land, capital }
+                    Build {
+                        period: p,
+                        serves_from: h.serves_from(p, lead),
+                        open,
+                        size,
+                        size_vars,
+                        nursing,
+                        eco,
+                        land,
+                        capital,
+                    }
                 })
                 .collect();
             CandidateVars { builds }

@@ -108,6 +108,10 @@ pub struct Built {
     pub quantities: Vec<Quantities>,
     pub costs: costs::Costs,
     pub tt: TravelTimes,
+    /// The decision variables (existing stock, then candidates) come first,
+    /// in the same order whatever the [`Mode`]: positions below this are the
+    /// same variables in every model of the same inputs.
+    pub decision_vars: usize,
     pub variables: usize,
     pub constraints: usize,
 }
@@ -170,6 +174,19 @@ pub fn period_rows(inp: &Inputs, d: &PlanDemand) -> Vec<Row> {
 }
 
 pub fn build(inp: &Inputs, mode: Mode) -> Built {
+    build_with(inp, mode, false)
+}
+
+/// The travel-free bound of [`build`]: the same rows and costs, but a family
+/// without a travel limit serves each town at its nearest site's minutes
+/// from the county's pooled capacity ([`assign::assign`], `pooled`). Any plan
+/// of the model costs at least as much here, so the optimum here is a lower
+/// bound of the model's (see [`super::solve`]).
+pub fn build_bound(inp: &Inputs, mode: Mode) -> Built {
+    build_with(inp, mode, true)
+}
+
+fn build_with(inp: &Inputs, mode: Mode, pooled: bool) -> Built {
     let s = inp.s;
     let h = inp.horizon;
     let tt = TravelTimes::from_scenario(s);
@@ -178,6 +195,7 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
 
     let existing = decisions::existing(s, h, inp.decisions, &mut vars, &mut cons);
     let cands = decisions::candidates(s, h, inp.decisions, &mut vars, &mut cons);
+    let decision_vars = vars.len();
     decisions::group_rows(s, &cands, &existing, &mut cons);
 
     let rows: Vec<(usize, Row)> =
@@ -209,7 +227,8 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
             match inp.recourse {
                 None => {
                     let demand = f.def().town_demand(s, &inp.demand[q]);
-                    let a = assign::assign(s, &tt, f, q, None, fs, &caps, &opens, &demand, &mut vars, &mut cons);
+                    let a =
+                        assign::assign(s, &tt, f, q, None, fs, &caps, &opens, &demand, pooled, &mut vars, &mut cons);
                     person_minutes[q] += a.person_minutes;
                     for (i, e) in a.served.into_iter().enumerate() {
                         served_by_period[q].insert((f, i), e);
@@ -224,7 +243,20 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
                     let mut units = Expression::default();
                     for (k, dk) in rc.draws.iter().enumerate() {
                         let demand = f.def().town_demand(s, dk);
-                        let a = assign::assign(s, &tt, f, q, Some(k), fs, &caps, &opens, &demand, &mut vars, &mut cons);
+                        let a = assign::assign(
+                            s,
+                            &tt,
+                            f,
+                            q,
+                            Some(k),
+                            fs,
+                            &caps,
+                            &opens,
+                            &demand,
+                            pooled,
+                            &mut vars,
+                            &mut cons,
+                        );
                         person_minutes[q] += share * a.person_minutes;
                         for (i, served) in a.served.into_iter().enumerate() {
                             if demand[i] <= 0.0 {
@@ -335,7 +367,20 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
         quantities,
         costs,
         tt,
+        decision_vars,
         variables,
         constraints,
+    }
+}
+
+impl Built {
+    /// What is built where and how big: every build's open binary and its
+    /// size integers, which fix the plan's capacities.
+    pub fn sizing(&self) -> Vec<Variable> {
+        self.cands
+            .iter()
+            .flat_map(|c| &c.builds)
+            .flat_map(|b| std::iter::once(b.open).chain(b.size_vars.iter().copied()))
+            .collect()
     }
 }
