@@ -290,3 +290,33 @@ fn a_run_replayed_alone_writes_the_same_files() {
         );
     }
 }
+
+#[test]
+fn the_gap_of_a_batch_file_reaches_every_run_and_its_replay_and_a_bad_one_is_refused() {
+    let dir = tmp("gap");
+    let (a, b) = scenarios(&dir);
+    let file = dir.join("study.toml");
+    let out = dir.join("out");
+    std::fs::write(&file, format!("scenarios = [\"{a}\", \"{b}\"]\ndraws = 5\ngap = 1e-3\n")).unwrap();
+    let o = run(&["batch", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(INFEASIBLE), "{}", text(&o));
+    let rows = read_rows(&out.join("comparison.csv"));
+    assert_eq!(rows.len(), 2);
+    for x in &rows {
+        let run_dir = out.join(&x["folder"]);
+        let plan: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(run_dir.join("plan.json")).unwrap()).unwrap();
+        assert_eq!(plan["manifest"]["settings"]["mip_rel_gap"].as_f64(), Some(1e-3));
+        assert!(plan["plan"]["gap"].as_f64().unwrap() <= 1e-3);
+        let rec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+        assert!(rec["replay"].as_str().unwrap().contains("--gap 0.001"), "{}", rec["replay"]);
+    }
+    // The command line wins over the file, and is checked as `plan --gap` is.
+    let bad = dir.join("bad");
+    let o = run(&["batch", file.to_str().unwrap(), "--gap", "1.5", "--out", bad.to_str().unwrap()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("gap 1.5") && t.contains("[0, 1)"), "{t}");
+    assert!(!bad.exists());
+}

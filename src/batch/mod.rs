@@ -117,6 +117,7 @@ impl PreparedRun {
     pub fn plan_options(&self, def: &Definition) -> PlanOptions {
         let mut o = PlanOptions::default();
         o.solve.time_limit_s = def.time_limit_s;
+        o.solve.mip_rel_gap = def.gap;
         o
     }
 }
@@ -190,6 +191,7 @@ pub fn prepare(def: Definition, fancy: bool) -> Result<Prepared, Refused> {
         &def.dims,
         def.draws,
         def.time_limit_s,
+        def.gap,
     ));
     Ok(Prepared { def, scenarios, runs: prepared, columns, hash })
 }
@@ -249,6 +251,7 @@ fn prepare_run(
         &p.path,
         &sim_key,
         def.time_limit_s,
+        def.gap,
         p.overrides.iter().map(Override::to_arg).collect::<Vec<_>>(),
     ));
     Ok(PreparedRun { sim_key, run_hash, ..p })

@@ -109,6 +109,16 @@ pub struct Definition {
     pub draws: Option<usize>,
     /// Per HiGHS solve, seconds.
     pub time_limit_s: f64,
+    /// Relative MIP gap of every solve (`civplan plan --gap`).
+    #[serde(default = "default_gap")]
+    pub gap: f64,
+}
+
+/// `civplan plan`'s default `--gap`.
+pub const DEFAULT_GAP: f64 = 1e-6;
+
+fn default_gap() -> f64 {
+    DEFAULT_GAP
 }
 
 /// One run: a scenario and one value of each dimension.
@@ -245,6 +255,7 @@ struct BatchFile {
     scenarios: Vec<String>,
     draws: Option<usize>,
     time_limit: Option<f64>,
+    gap: Option<f64>,
     #[serde(default)]
     vary: Vec<VaryEntry>,
     #[serde(default)]
@@ -276,6 +287,7 @@ pub struct CommandLine {
     pub scales: Vec<String>,
     pub draws: Option<usize>,
     pub time_limit_s: Option<f64>,
+    pub gap: Option<f64>,
     pub name: Option<String>,
 }
 
@@ -292,6 +304,7 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
     let mut dims = Vec::new();
     let mut draws = None;
     let mut time_limit = None;
+    let mut gap = None;
     let mut paths: Vec<String> = Vec::new();
     match files.as_slice() {
         [] => paths.extend(cl.inputs.iter().map(|p| normalise(p))),
@@ -302,6 +315,7 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
             name = f.name;
             draws = f.draws;
             time_limit = f.time_limit;
+            gap = f.gap;
             for (i, v) in f.vary.into_iter().enumerate() {
                 dims.push(vary_dim(v).map_err(|e| format!("{}: vary.{i}: {e}", file.display()))?);
             }
@@ -373,11 +387,16 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
     let time_limit_s = cl.time_limit_s.or(time_limit).unwrap_or(default_time_limit_s);
     // The same ranges as `civplan plan --time-limit` and `--draws` (crate::limits).
     check_time_limit(time_limit_s).map_err(|e| format!("time limit {time_limit_s}: expected {e}"))?;
+    let gap = cl.gap.or(gap).unwrap_or(DEFAULT_GAP);
+    // The same range as `civplan plan --gap`.
+    if !(0.0..1.0).contains(&gap) {
+        return Err(format!("gap {gap}: expected a relative gap in [0, 1)"));
+    }
     let draws = cl.draws.or(draws);
     if let Some(d) = draws {
         check_int(Unit::Draws, d as u64).map_err(|e| format!("draws {d}: expected {e}"))?;
     }
-    Ok(Definition { name: cl.name.clone().or(name).unwrap_or_default(), scenarios, dims, draws, time_limit_s })
+    Ok(Definition { name: cl.name.clone().or(name).unwrap_or_default(), scenarios, dims, draws, time_limit_s, gap })
 }
 
 fn read_file(file: &Path) -> Result<BatchFile, String> {

@@ -50,6 +50,9 @@ pub struct BatchArgs {
     /// Wall-clock limit per HiGHS solve, seconds (default: the batch file's, else 300).
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
+    /// Relative MIP gap of every solve, as `civplan plan --gap` (default: the batch file's, else 1e-6).
+    #[arg(long, value_name = "G")]
+    pub gap: Option<f64>,
     /// The batch's name (default: the batch file's); the default output is results/batch-<name>.
     #[arg(long)]
     pub name: Option<String>,
@@ -83,6 +86,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
         scales: args.scale.clone(),
         draws: args.draws,
         time_limit_s: args.time_limit,
+        gap: args.gap,
         name: args.name.clone(),
     };
     let def = match define(&cl, PLAN_TIME_LIMIT_S) {
