@@ -341,7 +341,7 @@ fn replay_args(p: &Prepared, r: &PreparedRun, out: &Path) -> Vec<String> {
         a.push(o.to_arg());
     }
     a.extend(["--draws".into(), r.sim.draws.to_string(), "--time-limit".into(), p.def.time_limit_s.to_string()]);
-    if p.def.gap != crate::batch::spec::DEFAULT_GAP {
+    if p.def.gap != crate::plan::DEFAULT_GAP {
         a.extend(["--gap".into(), p.def.gap.to_string()]);
     }
     let dir: PathBuf = out.join(r.run.folder());

@@ -4,7 +4,8 @@
 //! its runs, each named by its identity (scenario and variation values).
 
 use super::overrides::{display, parse_value, split_key, split_list, toml_text, Override};
-use crate::limits::{check_int, check_time_limit, Unit};
+use crate::limits::{check_gap, check_int, check_time_limit, Unit};
+use crate::plan::DEFAULT_GAP;
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
@@ -113,9 +114,6 @@ pub struct Definition {
     #[serde(default = "default_gap")]
     pub gap: f64,
 }
-
-/// `civplan plan`'s default `--gap`.
-pub const DEFAULT_GAP: f64 = 1e-6;
 
 fn default_gap() -> f64 {
     DEFAULT_GAP
@@ -385,13 +383,10 @@ pub fn define(cl: &CommandLine, default_time_limit_s: f64) -> Result<Definition,
         }
     }
     let time_limit_s = cl.time_limit_s.or(time_limit).unwrap_or(default_time_limit_s);
-    // The same ranges as `civplan plan --time-limit` and `--draws` (crate::limits).
+    // The same ranges as `civplan plan --time-limit`, `--gap` and `--draws` (crate::limits).
     check_time_limit(time_limit_s).map_err(|e| format!("time limit {time_limit_s}: expected {e}"))?;
     let gap = cl.gap.or(gap).unwrap_or(DEFAULT_GAP);
-    // The same range as `civplan plan --gap`.
-    if !(0.0..1.0).contains(&gap) {
-        return Err(format!("gap {gap}: expected a relative gap in [0, 1)"));
-    }
+    check_gap(gap).map_err(|e| format!("gap {gap}: expected {e}"))?;
     let draws = cl.draws.or(draws);
     if let Some(d) = draws {
         check_int(Unit::Draws, d as u64).map_err(|e| format!("draws {d}: expected {e}"))?;

@@ -99,9 +99,7 @@ pub fn plan_work(s: &Scenario, w: &PlanWork) -> Result<(), ExitCode> {
     }
     count("--threads", Unit::Threads, w.threads)?;
     time_limit(w.time_limit)?;
-    if !(0.0..1.0).contains(&w.gap) {
-        return Err(input_error(&format!("--gap {}: expected a relative gap in [0, 1)", show(w.gap))));
-    }
+    crate::limits::check_gap(w.gap).map_err(|e| input_error(&format!("--gap {}: expected {e}", show(w.gap))))?;
     arg("--quantile", Unit::Share, w.quantile)?;
     if let Some(tw) = w.travel_weight {
         arg("--travel-weight", Unit::Yuan, tw)?;

@@ -78,7 +78,7 @@ pub struct PlanArgs {
     /// Relative MIP gap at which each solve stops (default 1e-6: proven optimal in practice); a plan
     /// stopped there has status gap_limit and states its gap. From 1e-4, a block that meets every
     /// norm is first planned through its travel-free bound, and kept when proven within G.
-    #[arg(long, value_name = "G", default_value_t = 1e-6)]
+    #[arg(long, value_name = "G", default_value_t = crate::plan::DEFAULT_GAP)]
     pub gap: f64,
     /// Print HiGHS's log of every solve to stdout.
     #[arg(long)]

@@ -6,4 +6,4 @@
 pub mod range;
 pub mod work;
 
-pub use range::{check, check_int, check_time_limit, show, Unit};
+pub use range::{check, check_gap, check_int, check_time_limit, show, Unit};

@@ -238,6 +238,15 @@ pub fn check_time_limit(value: f64) -> Result<(), String> {
     check(Unit::Seconds, value)
 }
 
+/// A relative MIP gap: in [0, 1) (a gap of 1 would accept any plan).
+pub fn check_gap(value: f64) -> Result<(), String> {
+    if (0.0..1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err("a relative gap in [0, 1)".into())
+    }
+}
+
 /// [`check`] for an integer (counts, years, draws).
 pub fn check_int(unit: Unit, value: u64) -> Result<(), String> {
     // Every bound is below 2^53, so the comparison in f64 is exact for

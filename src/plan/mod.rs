@@ -93,13 +93,17 @@ pub struct PlanOptions {
     pub solve: SolveOptions,
 }
 
+/// The relative MIP gap a plan is solved to unless told otherwise
+/// (`--gap`): proven optimal in practice.
+pub const DEFAULT_GAP: f64 = 1e-6;
+
 impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions {
             year: None,
             quantile: None,
             travel_weight: None,
-            solve: SolveOptions { mip_rel_gap: 1e-6, ..SolveOptions::default() },
+            solve: SolveOptions { mip_rel_gap: DEFAULT_GAP, ..SolveOptions::default() },
         }
     }
 }

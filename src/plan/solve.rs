@@ -142,7 +142,7 @@ impl<'a> Bound<'a> {
             return Through::NotProven(None);
         }
         let (model, blocks) = self.model.get_or_init(|| {
-            let m = build_bound(self.inp, Mode::Hard);
+            let m = build_bound(self.inp);
             debug_assert_eq!(m.decision_vars, base.decision_vars);
             let b = m.milp.blocks();
             (m, b)

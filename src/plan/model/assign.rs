@@ -124,7 +124,7 @@ pub struct Assigned {
 
 /// Assign `demand` (by town) of family `f` in period `q` to `sites` with
 /// their capacities. `pooled`: the travel-free bound's assignment instead
-/// (see [`pooled`]).
+/// (see `pool`).
 #[allow(clippy::too_many_arguments)]
 pub fn assign(
     s: &Scenario,
