@@ -211,6 +211,8 @@ pub fn execute(
     let simulations = groups.iter().filter(|(k, _)| !k.is_empty()).count();
     let skipped = done.len();
     on(Progress::Start { runs: mine.len(), complete: skipped, simulations });
+    // Runs of one scenario share the solves of their identical blocks.
+    crate::plan::shared::enable();
     for (key, group) in &groups {
         // Only this group's simulation is held; it is dropped before the next.
         let sim = match group[0].scenario.as_ref() {
@@ -232,7 +234,9 @@ pub fn execute(
         for rec in records {
             done.insert(rec.run.clone(), rec);
         }
+        crate::plan::shared::clear();
     }
+    crate::plan::shared::disable();
     let records: Vec<RunRecord> = mine.iter().filter_map(|r| done.remove(&r.run.id)).collect();
     let rows: Vec<&BTreeMap<String, String>> = records.iter().map(|r| &r.row).collect();
     comparison::write(out, &p.def, &p.columns, &rows).map_err(io_err)?;

@@ -50,7 +50,7 @@ pub struct BatchArgs {
     /// Wall-clock limit per HiGHS solve, seconds (default: the batch file's, else 300).
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
-    /// Relative MIP gap of every solve, as `civplan plan --gap` (default: the batch file's, else 1e-6).
+    /// Relative MIP gap of every solve, as `civplan plan --gap` (default: the batch file's, else 1e-3).
     #[arg(long, value_name = "G")]
     pub gap: Option<f64>,
     /// The batch's name (default: the batch file's); the default output is results/batch-<name>.

@@ -75,9 +75,10 @@ pub struct PlanArgs {
     /// Wall-clock limit per HiGHS solve, seconds; when reached, the best plan found is reported with its gap (exit 4).
     #[arg(long, value_name = "S", default_value_t = 300.0)]
     pub time_limit: f64,
-    /// Relative MIP gap at which each solve stops (default 1e-6: proven optimal in practice); a plan
-    /// stopped there has status gap_limit and states its gap. From 1e-4, a block that meets every
-    /// norm is first planned through its travel-free bound, and kept when proven within G.
+    /// Relative gap on cost at which each solve stops (default 1e-3: within 0.1 % of the cheapest
+    /// plan with no more shortfall); the plan states its gap (status gap_limit). From 1e-4, each
+    /// block is first planned through its travel-free bound, and kept when proven within G; 1e-6
+    /// proves near-optimality, and can take minutes.
     #[arg(long, value_name = "G", default_value_t = crate::plan::DEFAULT_GAP)]
     pub gap: f64,
     /// Print HiGHS's log of every solve to stdout.

@@ -1,26 +1,35 @@
 //! Solving the model: every row hard first; a block that cannot meet its
 //! rows is solved again elastically — its slacks free, their weighted,
 //! normalised sum minimised (the best it can do) plus a small weight on cost
-//! (so that among plans with the least shortfall the cheapest is taken; see
-//! [`super::model::ELASTIC_COST_WEIGHT`]). The model is solved as its
+//! ([`super::model::ELASTIC_COST_WEIGHT`]) — and then once more for the
+//! least cost at no more shortfall than that. The model is solved as its
 //! independent blocks ([`crate::solver::blocks`]), in parallel; each solve
 //! is deterministic, so the thread count changes only the time.
 //!
-//! With a gap of at least [`BOUND_MIN_GAP`], a hard block is first planned
-//! through its travel-free bound ([`build_bound`]): that model, whose
-//! assignment has a column per town instead of per town and site, is solved
-//! (to half the gap), its builds and sizes are fixed in the block, and the
-//! block is solved again for the rest (flows, nursing beds, stock). The
-//! bound's optimum L is at most the block's, so the plan found, of cost U,
-//! is within (U − L) / U of the optimum; it is taken when that is within the
-//! gap, and stated as the block's gap. Otherwise the block is solved in full.
-//! The search a full solve spends on which of many alike towns gets which
-//! module is then spent on the smaller bound model.
+//! **The gap is on cost.** A block's stated gap is (U − L) / C: its plan's
+//! objective U, a lower bound L of the best, over the block's cost C (its
+//! own terms and an equal share of the constant, so that the blocks' gaps
+//! add up to the plan's). In a hard block U is C. In an elastic one the
+//! gap is that of the second solve, so the plan costs at most the gap more
+//! than the cheapest plan with no more shortfall.
+//!
+//! **The travel-free bound.** With a gap of at least [`BOUND_MIN_GAP`], a
+//! block is first planned through its travel-free bound ([`build_bound`]):
+//! that model, whose assignment has a column per town instead of per town
+//! and site, is solved (to a tenth of the gap), its builds and sizes are
+//! fixed in the block, and the block is solved again for the rest (flows,
+//! nursing beds, stock). The bound's optimum L is at most the block's, so
+//! the plan found is within (U − L) / C of the optimum; it is taken when
+//! that is within the gap. Otherwise the block is solved in full, from that
+//! plan. The search a full solve spends on which of many alike towns gets
+//! which module is then spent on the smaller bound model.
 
-use super::model::{build, build_bound, Built, Inputs, Mode};
+use super::model::{build, build_bound, costs, Built, Inputs, Mode, ELASTIC_COST_WEIGHT};
+use super::shared::{self, Key};
 use crate::solver::blocks::{Block, BlockError, BlockSolution, Values};
 use crate::solver::{SolveOptions, SolveStatus};
-use good_lp::IntoAffineExpression;
+use good_lp::{Constraint, Expression, IntoAffineExpression};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// The least `--gap` at which a block is first planned through the
@@ -70,17 +79,12 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     // variables and rows, so the same blocks; it is built once, by the first
     // block that needs it, as is the travel-free bound.
     let elastic: OnceLock<Built> = OnceLock::new();
-    let bound = Bound::new(inp);
+    let bound = Bound::new(inp, Mode::Hard, blocks.len());
+    let elastic_bound = Bound::new(inp, Mode::Elastic, blocks.len());
     let solved: Vec<(BlockSolution, bool)> = (0..blocks.len())
         .into_par_iter()
         .map(|b| -> Result<(BlockSolution, bool), PlanError> {
-            let hard_sol = match bound.plan(&hard, &blocks[b], opts) {
-                Through::Proven(sol) => Some(sol),
-                // The bound relaxes the block: no plan of it meets every row.
-                Through::Infeasible => None,
-                Through::NotProven(start) => hard.milp.solve_block(&blocks[b], opts, &[], start.as_deref())?,
-            };
-            if let Some(sol) = hard_sol {
+            if let Some(sol) = bound.solve(&hard, &blocks[b], opts)? {
                 return Ok((sol, false));
             }
             let el = elastic.get_or_init(|| {
@@ -88,7 +92,7 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
                 debug_assert_eq!(el.milp.blocks(), blocks);
                 el
             });
-            let sol = el.milp.solve_block(&blocks[b], opts, &[], None)?.ok_or_else(|| {
+            let sol = elastic_bound.solve(el, &blocks[b], opts)?.ok_or_else(|| {
                 PlanError::Solver("the elastic model is infeasible (a bug: every row has a slack)".into())
             })?;
             Ok((sol, true))
@@ -99,7 +103,15 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     let built = elastic.into_inner().unwrap_or(hard);
     let solves = blocks.len() + short;
     let solved: Vec<BlockSolution> = solved.into_iter().map(|(s, _)| s).collect();
-    let values = built.milp.gather(&blocks, &solved);
+    let mut values = built.milp.gather(&blocks, &solved);
+    // Every block's gap is on its cost (see `Bound::solve`), so the plan's
+    // is their sum in yuan over the plan's cost.
+    let off: f64 = blocks
+        .iter()
+        .zip(&solved)
+        .map(|(b, s)| s.gap * bound.cost(&built, b, &s.values, Goal::Cheapest { at_most: 0.0 }))
+        .sum();
+    values.gap = if off > 0.0 { off / built.costs.total().eval_with(&values).abs().max(1e-9) } else { 0.0 };
     Ok(Solved { built, values, solves, blocks: blocks.len() })
 }
 
@@ -114,43 +126,152 @@ enum Through {
     NotProven(Option<Vec<f64>>),
 }
 
-/// The travel-free bound of the hard model, built once, when first needed.
-/// Only hard blocks are planned through it: the elastic objective is mostly
-/// shortfall, so a gap on it would not bound the cost.
+/// A model's travel-free bound, built once, when first needed, and how the
+/// model's blocks are solved to the gap on cost.
 struct Bound<'a> {
     inp: &'a Inputs<'a>,
+    mode: Mode,
+    /// Units of the model's objective per yuan of cost: 1 in the hard
+    /// model, [`ELASTIC_COST_WEIGHT`] ÷ [`costs::reference`] in the elastic.
+    per_yuan: f64,
+    /// Blocks of the model: each carries a share of the cost's constant.
+    blocks: usize,
     model: OnceLock<(Built, Vec<Block>)>,
 }
 
+/// The factor of the shortfall cap row of [`Goal::Cheapest`].
+const CAP_SCALE: f64 = 1e6;
+
+/// What a block is solved for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Goal {
+    /// The model's objective.
+    Model,
+    /// The least cost at a weighted shortfall of at most this (an elastic
+    /// block's second solve).
+    Cheapest { at_most: f64 },
+}
+
 impl<'a> Bound<'a> {
-    fn new(inp: &'a Inputs<'a>) -> Self {
-        Bound { inp, model: OnceLock::new() }
+    fn new(inp: &'a Inputs<'a>, mode: Mode, blocks: usize) -> Self {
+        let per_yuan = match mode {
+            Mode::Hard => 1.0,
+            Mode::Elastic => ELASTIC_COST_WEIGHT / costs::reference(inp),
+        };
+        Bound { inp, mode, per_yuan, blocks, model: OnceLock::new() }
     }
 
-    /// Block `block` of the hard model `base` planned
-    /// through the bound (see the module docs). Not tried when the gap is
-    /// below [`BOUND_MIN_GAP`], the plan is robust, the block builds nothing
-    /// or the pooling does not shrink it, or the bound's blocks do not hold
-    /// exactly its decisions.
-    fn plan(&self, base: &Built, block: &Block, opts: &SolveOptions) -> Through {
-        if opts.mip_rel_gap < BOUND_MIN_GAP || self.inp.recourse.is_some() {
-            return Through::NotProven(None);
+    /// The objective and the extra rows of `goal` in model `m`.
+    fn goal(&self, m: &Built, goal: Goal) -> (Expression, Vec<Constraint>) {
+        match goal {
+            Goal::Model => (m.milp.objective.clone(), Vec::new()),
+            Goal::Cheapest { at_most } => {
+                let total = m.costs.total();
+                let shortfall = self.shortfall(m);
+                // Scaled, so that HiGHS's feasibility tolerance (10⁻⁷) is not
+                // a shortfall to exploit: its terms are weights ÷ county
+                // demand, 10⁻⁹ of which is a bed in 30,000.
+                (total, vec![good_lp::constraint::leq(CAP_SCALE * shortfall, CAP_SCALE * at_most)])
+            }
         }
+    }
+
+    /// The weighted, normalised shortfall of the elastic objective: all of it
+    /// but its cost term.
+    fn shortfall(&self, m: &Built) -> Expression {
+        m.milp.objective.clone() - self.per_yuan * m.costs.total()
+    }
+
+    /// The share of a constant carried by the other blocks: each block's
+    /// objective holds the whole constant, and its cost only its share, so
+    /// that the blocks' costs add up to the plan's and so do their gaps.
+    fn others(&self, constant: f64) -> f64 {
+        constant * (1.0 - 1.0 / self.blocks.max(1) as f64)
+    }
+
+    /// The cost of a block's plan, in the units of `goal`'s objective: its
+    /// variables' and its share of the constant (the existing stock's). A
+    /// block's gap is measured on it. The hard objective is all cost; the
+    /// elastic one is mostly shortfall, and a gap on it would leave the cost
+    /// loose (a plan 4 % dearer than the best with as little shortfall, at
+    /// a gap of 10⁻³).
+    fn cost(&self, m: &Built, block: &Block, values: &[f64], goal: Goal) -> f64 {
+        let total = m.costs.total();
+        let yuan = (m.milp.eval_block(&total, block, values) - self.others(total.constant())).abs().max(1e-9);
+        match goal {
+            Goal::Model => self.per_yuan * yuan,
+            Goal::Cheapest { .. } => yuan,
+        }
+    }
+
+    /// Block `block` of model `m` solved to the gap on its cost, which is
+    /// the block's stated gap: through the bound when that proves the gap,
+    /// else in full (from the bound's plan), the objective less the other
+    /// blocks' share of its constant, so that HiGHS's relative gap is on the
+    /// block's cost. An elastic block is then solved again for the least
+    /// cost at no more shortfall than it found. `None`: the block has no plan
+    /// (only a hard block can be so).
+    fn solve(&self, m: &Built, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, PlanError> {
+        if self.inp.recourse.is_some() {
+            return self.solve_here(m, block, opts);
+        }
+        shared::solve(|| self.key(m, block, opts), || self.solve_here(m, block, opts))
+    }
+
+    fn solve_here(&self, m: &Built, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, PlanError> {
+        let Some(sol) = self.solve_for(m, block, opts, Goal::Model, None)? else { return Ok(None) };
+        if self.mode == Mode::Hard {
+            return Ok(Some(sol));
+        }
+        // A robust plan is left at HiGHS's gap on its elastic objective (its
+        // recourse makes a second solve slow), stated on its cost.
+        if sol.status == SolveStatus::TimeLimit || self.inp.recourse.is_some() {
+            let gap = sol.gap * sol.objective.abs() / self.cost(m, block, &sol.values, Goal::Model);
+            return Ok(Some(BlockSolution { gap, ..sol }));
+        }
+        let goal = Goal::Cheapest { at_most: m.milp.eval_block(&self.shortfall(m), block, &sol.values) };
+        // The first plan meets the cap, so the second solve has one.
+        Ok(self.solve_for(m, block, opts, goal, Some(sol.values.clone()))?.or(Some(sol)))
+    }
+
+    fn solve_for(
+        &self,
+        m: &Built,
+        block: &Block,
+        opts: &SolveOptions,
+        goal: Goal,
+        start: Option<Vec<f64>>,
+    ) -> Result<Option<BlockSolution>, PlanError> {
+        let start = match self.plan(m, block, opts, goal) {
+            Through::Proven(sol) => return Ok(Some(sol)),
+            Through::Infeasible if goal == Goal::Model => return Ok(None),
+            Through::Infeasible => start,
+            Through::NotProven(found) => found.or(start),
+        };
+        let (objective, rows) = self.goal(m, goal);
+        let objective = objective.clone() - self.others(objective.constant());
+        Ok(m.milp.solve_block_as(block, &objective, &rows, opts, &[], start.as_deref())?)
+    }
+
+    /// The bound model, its blocks that hold `block`'s decisions, and the
+    /// positions of `block`'s sizing variables; `None` when the block builds
+    /// nothing, or the bound's blocks that share a decision with it hold
+    /// another block's decisions too (each decision is in one block of each
+    /// model), or are not smaller than it (it would be solved twice for
+    /// nothing).
+    fn theirs(&self, base: &Built, block: &Block) -> Option<(&Built, Vec<&Block>, BTreeSet<usize>)> {
         let index = base.milp.index();
-        let sizing: std::collections::BTreeSet<usize> = base.sizing().iter().map(|v| index[v]).collect();
-        if !block.vars.iter().any(|i| sizing.contains(i)) {
-            return Through::NotProven(None);
+        let sizing: BTreeSet<usize> =
+            base.sizing().iter().map(|v| index[v]).filter(|i| block.vars.binary_search(i).is_ok()).collect();
+        if sizing.is_empty() {
+            return None;
         }
         let (model, blocks) = self.model.get_or_init(|| {
-            let m = build_bound(self.inp);
+            let m = build_bound(self.inp, self.mode);
             debug_assert_eq!(m.decision_vars, base.decision_vars);
             let b = m.milp.blocks();
             (m, b)
         });
-        // The bound's blocks that share a decision with this block must hold
-        // no other block's decisions (each decision is in one block of each
-        // model); and the pooling must make them smaller than the block, or
-        // the block would be solved twice for nothing.
         let n = base.decision_vars;
         let decisions = |b: &Block| b.vars.iter().filter(|&&i| i < n).count();
         let shares = |b: &Block| b.vars.iter().any(|&i| i < n && block.vars.binary_search(&i).is_ok());
@@ -158,15 +279,49 @@ impl<'a> Bound<'a> {
         if theirs.iter().map(|b| decisions(b)).sum::<usize>() != decisions(block)
             || theirs.iter().map(|b| b.vars.len()).sum::<usize>() >= block.vars.len()
         {
+            return None;
+        }
+        Some((model, theirs, sizing))
+    }
+
+    /// What the solve of `block` of `m` depends on (see [`super::shared`]).
+    fn key(&self, m: &Built, block: &Block, opts: &SolveOptions) -> Key {
+        let mode = match self.mode {
+            Mode::Hard => 0.0,
+            Mode::Elastic => 1.0,
+        };
+        let mut key = Key::new(opts, &[mode, self.per_yuan, self.blocks as f64]);
+        key.add(&m.milp, block, &[&m.costs.total()]);
+        if let Some((model, theirs, sizing)) = self.theirs(m, block) {
+            key.add_positions(block, &sizing);
+            for b in theirs {
+                key.add(&model.milp, b, &[&model.costs.total()]);
+            }
+        }
+        key
+    }
+
+    /// Block `block` of model `base`, solved for `goal`, planned through the
+    /// bound (see the module docs). Not tried when the gap is below
+    /// [`BOUND_MIN_GAP`], the plan is robust, the block builds nothing or the
+    /// pooling does not shrink it, or the bound's blocks do not hold exactly
+    /// its decisions (or, for a goal with a row, are more than one).
+    fn plan(&self, base: &Built, block: &Block, opts: &SolveOptions, goal: Goal) -> Through {
+        if opts.mip_rel_gap < BOUND_MIN_GAP || self.inp.recourse.is_some() {
             return Through::NotProven(None);
         }
-        let half = SolveOptions { mip_rel_gap: opts.mip_rel_gap / 2.0, ..*opts };
+        let Some((model, theirs, sizing)) = self.theirs(base, block) else { return Through::NotProven(None) };
+        let (objective, rows) = self.goal(model, goal);
+        if !rows.is_empty() && theirs.len() > 1 {
+            return Through::NotProven(None);
+        }
+        let finer = SolveOptions { mip_rel_gap: opts.mip_rel_gap / 10.0, ..*opts };
         // Each block's objective carries the whole objective's constant once.
-        let constant = model.milp.objective.constant();
+        let constant = objective.constant();
         let mut lower = constant;
         let mut fixed = Vec::new();
         for b in theirs {
-            match model.milp.solve_block(b, &half, &[], None) {
+            match model.milp.solve_block_as(b, &objective, &rows, &finer, &[], None) {
                 Ok(Some(sol)) => {
                     lower += sol.bound - constant;
                     fixed.extend(
@@ -181,12 +336,15 @@ impl<'a> Bound<'a> {
                 Err(_) => return Through::NotProven(None),
             }
         }
-        let Ok(Some(sol)) = base.milp.solve_block(block, opts, &fixed, None) else { return Through::NotProven(None) };
+        let (objective, rows) = self.goal(base, goal);
+        let Ok(Some(sol)) = base.milp.solve_block_as(block, &objective, &rows, opts, &fixed, None) else {
+            return Through::NotProven(None);
+        };
         if sol.status == SolveStatus::TimeLimit {
             return Through::NotProven(None);
         }
         let upper = sol.objective;
-        let gap = ((upper - lower) / upper.abs().max(1e-9)).max(0.0);
+        let gap = ((upper - lower) / self.cost(base, block, &sol.values, goal)).max(0.0);
         if gap > opts.mip_rel_gap {
             return Through::NotProven(Some(sol.values));
         }

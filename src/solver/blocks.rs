@@ -180,6 +180,20 @@ impl Milp {
         fixed: &[(usize, f64)],
         start: Option<&[f64]>,
     ) -> Result<Option<BlockSolution>, BlockError> {
+        self.solve_block_as(block, &self.objective, &[], opts, fixed, start)
+    }
+
+    /// [`Self::solve_block`] with another objective and more rows (their
+    /// terms outside the block left out).
+    pub fn solve_block_as(
+        &self,
+        block: &Block,
+        objective: &Expression,
+        extra: &[Constraint],
+        opts: &SolveOptions,
+        fixed: &[(usize, f64)],
+        start: Option<&[f64]>,
+    ) -> Result<Option<BlockSolution>, BlockError> {
         let mut defs: Vec<_> = self.vars.iter_variables_with_def().map(|(_, d)| d.clone()).collect();
         for &(i, v) in fixed {
             defs[i] = defs[i].clone().min(v).max(v);
@@ -199,10 +213,9 @@ impl Milp {
             }
             out
         };
-        let objective = remap(&self.objective);
+        let objective = remap(objective);
         let mut problem = sub.minimise(objective).using(highs);
-        for &k in &block.rows {
-            let c = &self.constraints[k];
+        for c in block.rows.iter().map(|&k| &self.constraints[k]).chain(extra) {
             let e = remap(c.expression());
             let row = if c.is_equality() { good_lp::constraint::eq(e, 0.0) } else { good_lp::constraint::leq(e, 0.0) };
             problem = problem.with(row);
@@ -240,6 +253,14 @@ impl Milp {
             _ => objective,
         };
         Ok(Some(BlockSolution { values, status, objective, gap, bound }))
+    }
+
+    /// The value of `e` at a solution of `block`: its constant plus its terms
+    /// in the block's variables (the others are another block's).
+    pub fn eval_block(&self, e: &Expression, block: &Block, values: &[f64]) -> f64 {
+        let index = self.index();
+        let at: HashMap<usize, f64> = block.vars.iter().copied().zip(values.iter().copied()).collect();
+        e.constant() + e.linear_coefficients().filter_map(|(v, c)| at.get(&index[&v]).map(|x| c * x)).sum::<f64>()
     }
 
     /// Values for every variable: `solved[b]` holds block `b`'s values.

@@ -177,13 +177,13 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
     build_with(inp, mode, false)
 }
 
-/// The travel-free bound of the hard model: the same rows and costs, but a
+/// The travel-free bound of the model: the same rows and costs, but a
 /// family without a travel limit serves each town at its nearest site's
 /// minutes from the county's pooled capacity ([`assign::assign`], `pooled`).
 /// Any plan of the model costs at least as much here, so the optimum here is
 /// a lower bound of the model's (see [`super::solve`]).
-pub fn build_bound(inp: &Inputs) -> Built {
-    build_with(inp, Mode::Hard, true)
+pub fn build_bound(inp: &Inputs, mode: Mode) -> Built {
+    build_with(inp, mode, true)
 }
 
 fn build_with(inp: &Inputs, mode: Mode, pooled: bool) -> Built {
