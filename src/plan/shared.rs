@@ -46,7 +46,7 @@ pub struct Key(DefaultHasher);
 impl Key {
     pub fn new(opts: &SolveOptions, extra: &[f64]) -> Self {
         let mut h = DefaultHasher::new();
-        for x in [opts.mip_rel_gap, opts.mip_abs_gap, opts.time_limit_s].iter().chain(extra) {
+        for x in [opts.mip_rel_gap, opts.time_limit_s].iter().chain(extra) {
             x.to_bits().hash(&mut h);
         }
         opts.threads.hash(&mut h);
@@ -81,9 +81,7 @@ impl Key {
             expression(c.expression(), h);
         }
     }
-}
 
-impl Key {
     /// Add which of `block`'s variables are at the given positions.
     pub fn add_positions(&mut self, block: &Block, positions: &std::collections::BTreeSet<usize>) {
         let local: Vec<usize> =

@@ -106,11 +106,7 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     let mut values = built.milp.gather(&blocks, &solved);
     // Every block's gap is on its cost (see `Bound::solve`), so the plan's
     // is their sum in yuan over the plan's cost.
-    let off: f64 = blocks
-        .iter()
-        .zip(&solved)
-        .map(|(b, s)| s.gap * bound.cost(&built, b, &s.values, Goal::Cheapest { at_most: 0.0 }))
-        .sum();
+    let off: f64 = blocks.iter().zip(&solved).map(|(b, s)| s.gap * bound.cost_yuan(&built, b, &s.values)).sum();
     values.gap = if off > 0.0 { off / built.costs.total().eval_with(&values).abs().max(1e-9) } else { 0.0 };
     Ok(Solved { built, values, solves, blocks: blocks.len() })
 }
@@ -189,15 +185,19 @@ impl<'a> Bound<'a> {
         constant * (1.0 - 1.0 / self.blocks.max(1) as f64)
     }
 
-    /// The cost of a block's plan, in the units of `goal`'s objective: its
-    /// variables' and its share of the constant (the existing stock's). A
-    /// block's gap is measured on it. The hard objective is all cost; the
-    /// elastic one is mostly shortfall, and a gap on it would leave the cost
-    /// loose (a plan 4 % dearer than the best with as little shortfall, at
-    /// a gap of 10⁻³).
-    fn cost(&self, m: &Built, block: &Block, values: &[f64], goal: Goal) -> f64 {
+    /// The cost of a block's plan, yuan: its variables' and its share of the
+    /// constant (the existing stock's). A block's gap is measured on it.
+    fn cost_yuan(&self, m: &Built, block: &Block, values: &[f64]) -> f64 {
         let total = m.costs.total();
-        let yuan = (m.milp.eval_block(&total, block, values) - self.others(total.constant())).abs().max(1e-9);
+        (m.milp.eval_block(&total, block, values) - self.others(total.constant())).abs().max(1e-9)
+    }
+
+    /// [`Self::cost_yuan`] in the units of `goal`'s objective. The hard
+    /// objective is all cost; the elastic one is mostly shortfall, and a gap
+    /// on it would leave the cost loose (a plan 4 % dearer than the best with
+    /// as little shortfall, at a gap of 10⁻³).
+    fn cost(&self, m: &Built, block: &Block, values: &[f64], goal: Goal) -> f64 {
+        let yuan = self.cost_yuan(m, block, values);
         match goal {
             Goal::Model => self.per_yuan * yuan,
             Goal::Cheapest { .. } => yuan,
@@ -249,7 +249,8 @@ impl<'a> Bound<'a> {
             Through::NotProven(found) => found.or(start),
         };
         let (objective, rows) = self.goal(m, goal);
-        let objective = objective.clone() - self.others(objective.constant());
+        let others = self.others(objective.constant());
+        let objective = objective - others;
         Ok(m.milp.solve_block_as(block, &objective, &rows, opts, &[], start.as_deref())?)
     }
 

@@ -29,15 +29,13 @@ pub struct SolveOptions {
     pub time_limit_s: f64,
     /// Relative MIP gap at which HiGHS stops (0 = prove optimality).
     pub mip_rel_gap: f64,
-    /// Absolute MIP gap at which HiGHS stops, in the objective's units.
-    pub mip_abs_gap: f64,
     /// Print the HiGHS log.
     pub verbose: bool,
 }
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        Self { threads: 1, time_limit_s: 300.0, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, verbose: false }
+        Self { threads: 1, time_limit_s: 300.0, mip_rel_gap: 1e-9, verbose: false }
     }
 }
 
@@ -97,7 +95,7 @@ impl SolveOptions {
             ("random_seed", OptionValue::Int(0)),
             (PSCOST_MIN_RELIABLE.0, OptionValue::Int(PSCOST_MIN_RELIABLE.1)),
             ("mip_rel_gap", OptionValue::Float(self.mip_rel_gap)),
-            ("mip_abs_gap", OptionValue::Float(self.mip_abs_gap)),
+            ("mip_abs_gap", OptionValue::Float(1e-9)),
             ("time_limit", OptionValue::Float(self.time_limit_s)),
         ]);
         o
