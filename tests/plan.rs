@@ -636,6 +636,32 @@ period,start_year,end_year,capital_wan,budget_wan,beds,nursing_beds,nursing_shar
 }
 
 #[test]
+fn the_bound_charges_stock_without_a_town_apart_from_the_located_sites() {
+    // 甲's centre (50 beds) has no town: every town may use it at the
+    // intra-town time (10 min). 丙 needs 100 beds: 50 there and 50 from 乙's
+    // 80 (40.7 min), 2,535 person-minutes; a committed 10-bed project in 甲
+    // (56.7 min) stays unused. The bound serves the stock without a town at
+    // 10 min and the rest at 丙's nearest located site, 乙: the same 2,535,
+    // so the stated gap is HiGHS's tolerance only. One pool of all the beds
+    // at the nearest site's minutes would have charged all 100 at 10 min and
+    // left out 1,535 person-minutes.
+    let cands = format!("C0,elderly_centre,甲 committed,{JIA},,10,,,,,true,test,,10,2000,\n");
+    let (_t, dir) =
+        with_candidates("", &cands, &[("facilities.csv", "甲街道养老服务中心,500000001000", "甲街道养老服务中心,")]);
+    let s = load(&dir).unwrap();
+    let h = horizon(&s, &[(2021, 2025)]);
+    let d = demand(&s, 2025, [0.0, 0.0, 100.0]);
+    let mut loose = PlanOptions::default();
+    loose.solve.mip_rel_gap = 1e-2;
+    let p = plan_on(&s, &h, std::slice::from_ref(&d), &loose).unwrap();
+    assert_eq!(built(&p), vec![("C0", "2021-2025", 10.0)]);
+    assert!((assigned(&p, BING, civplan::plan::model::assign::UNLOCATED, "2021-2025") - 50.0).abs() < 1e-6);
+    assert!((assigned(&p, BING, "F2", "2021-2025") - 50.0).abs() < 1e-6);
+    let one_pool = p.travel_pv_yuan / 2535.0 * 1535.0 / p.objective_pv_yuan;
+    assert!(one_pool > 1e-4 && p.gap < 1e-5, "gap {} (one pool: {one_pool})", p.gap);
+}
+
+#[test]
 fn the_phased_plan_from_the_cli_follows_the_scenario_periods() {
     // Without [plan] periods: one period per target year (2025, 2030, 2035).
     let (_t, dir) = instance(NURSING, &KEEP_ALL);

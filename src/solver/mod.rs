@@ -29,13 +29,17 @@ pub struct SolveOptions {
     pub time_limit_s: f64,
     /// Relative MIP gap at which HiGHS stops (0 = prove optimality).
     pub mip_rel_gap: f64,
+    /// HiGHS stops once it has a plan of an objective below this (without
+    /// the constant): a caller that knows a lower bound HiGHS does not sets
+    /// it to that bound plus the gap it accepts.
+    pub objective_target: f64,
     /// Print the HiGHS log.
     pub verbose: bool,
 }
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        Self { threads: 1, time_limit_s: 300.0, mip_rel_gap: 1e-9, verbose: false }
+        Self { threads: 1, time_limit_s: 300.0, mip_rel_gap: 1e-9, objective_target: f64::NEG_INFINITY, verbose: false }
     }
 }
 
@@ -98,6 +102,9 @@ impl SolveOptions {
             ("mip_abs_gap", OptionValue::Float(1e-9)),
             ("time_limit", OptionValue::Float(self.time_limit_s)),
         ]);
+        if self.objective_target.is_finite() {
+            o.push(("objective_target", OptionValue::Float(self.objective_target)));
+        }
         o
     }
 }

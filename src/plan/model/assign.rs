@@ -177,12 +177,17 @@ pub fn assign(
 }
 
 /// The assignment of a family without a travel limit in the travel-free
-/// bound: each town's demand served, `y[i] ≤ d[i]`, charged at the minutes of
-/// its nearest site, and `Σ_i y[i] ≤ Σ_k capacity[k]`. Every town may use
-/// every site, so any flows give such `y` at no lower cost (each town's
-/// minutes are at least its nearest site's): a relaxation of [`assign`],
-/// exact when the towns are served at their nearest sites. Its columns are
-/// the towns', not the towns' × sites'.
+/// bound: a relaxation of [`assign`] whose columns are the towns', not the
+/// towns' × sites'. Two pools: the stock without a town, which every town
+/// uses at the intra-town time, and the located sites, charged at the
+/// town's nearest. Town i sends `u[i] ≤ d[i]` to the first and `y[i] ≤
+/// d[i]` to the second, each pool at most its capacity (`Σ_i u[i] ≤ cap_U`,
+/// `Σ_i y[i] ≤ Σ_k cap_k`). Any flows of [`assign`] give such u and y at no
+/// more cost (each town's minutes to a located site are at least its
+/// nearest's), so the bound's optimum is at most the model's; it is exact
+/// when the towns are served at their nearest sites. (One pool of all the
+/// capacity would charge every town the intra-town time wherever there is
+/// stock without a town, and so leave out nearly all travel.)
 #[allow(clippy::too_many_arguments)]
 fn pool(
     s: &Scenario,
@@ -194,22 +199,33 @@ fn pool(
     vars: &mut ProblemVariables,
     cons: &mut Vec<Constraint>,
 ) -> Assigned {
+    let (unlocated, located): (Vec<usize>, Vec<usize>) = (0..sites.len()).partition(|&k| sites[k].town.is_none());
     let mut served = vec![Expression::default(); demand.len()];
     let mut person_minutes = Expression::default();
-    let mut total = Expression::default();
+    let (mut to_unlocated, mut to_located) = (Expression::default(), Expression::default());
     for (i, &dem) in demand.iter().enumerate() {
-        let nearest = sites.iter().map(|site| minutes(s, tt, i, site).0).fold(f64::INFINITY, f64::min);
-        if dem <= 0.0 || !nearest.is_finite() {
+        if dem <= 0.0 {
             continue;
         }
-        let y = vars.add(variable().min(0.0).max(dem));
-        served[i] += y;
-        total += y;
-        person_minutes += persons * nearest * y;
+        if !unlocated.is_empty() {
+            let u = vars.add(variable().min(0.0).max(dem));
+            served[i] += u;
+            to_unlocated += u;
+            person_minutes += persons * s.config.travel.intra_town_min * u;
+        }
+        let nearest = located.iter().map(|&k| minutes(s, tt, i, &sites[k]).0).fold(f64::INFINITY, f64::min);
+        if nearest.is_finite() {
+            let y = vars.add(variable().min(0.0).max(dem));
+            served[i] += y;
+            to_located += y;
+            person_minutes += persons * nearest * y;
+        }
     }
-    if (&total).linear_coefficients().next().is_some() {
-        let cap: Expression = caps.iter().cloned().sum();
-        cons.push(constraint!(total <= cap));
+    for (pool, members) in [(to_unlocated, &unlocated), (to_located, &located)] {
+        if (&pool).linear_coefficients().next().is_some() {
+            let cap: Expression = members.iter().map(|&k| caps[k].clone()).sum();
+            cons.push(constraint!(pool <= cap));
+        }
     }
     Assigned { served, person_minutes, vars: Vec::new() }
 }

@@ -178,8 +178,9 @@ pub fn build(inp: &Inputs, mode: Mode) -> Built {
 }
 
 /// The travel-free bound of the model: the same rows and costs, but a
-/// family without a travel limit serves each town at its nearest site's
-/// minutes from the county's pooled capacity ([`assign::assign`], `pooled`).
+/// family without a travel limit serves each town from two pools: its stock
+/// without a town at the intra-town time, and the located sites' pooled
+/// capacity at the town's nearest one's minutes ([`assign::assign`], `pooled`).
 /// Any plan of the model costs at least as much here, so the optimum here is
 /// a lower bound of the model's (see [`super::solve`]).
 pub fn build_bound(inp: &Inputs, mode: Mode) -> Built {
