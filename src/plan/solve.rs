@@ -122,6 +122,15 @@ pub fn solve(inp: &Inputs, opts: &SolveOptions) -> Result<Solved, PlanError> {
     Ok(Solved { built, values, solves, blocks: blocks.len() })
 }
 
+/// The status of a solve stopped with `status` at the stated `gap`.
+fn stated(status: SolveStatus, gap: f64) -> SolveStatus {
+    match status {
+        SolveStatus::TimeLimit => SolveStatus::TimeLimit,
+        _ if gap > 0.0 => SolveStatus::GapLimit,
+        _ => SolveStatus::Optimal,
+    }
+}
+
 /// What planning a block through the travel-free bound gave.
 enum Through {
     /// A plan proven within the gap.
@@ -132,6 +141,11 @@ enum Through {
     /// from the plan found, if any, knowing the bound's optimum is at
     /// least `lower` (HiGHS's objective units: without the constant).
     NotProven { start: Option<Vec<f64>>, lower: Option<f64> },
+}
+
+impl Through {
+    /// Not tried, or tried without a plan or bound to pass on.
+    const UNTRIED: Through = Through::NotProven { start: None, lower: None };
 }
 
 /// A model's travel-free bound, built once, when first needed, and how the
@@ -204,18 +218,6 @@ impl<'a> Bound<'a> {
         (m.milp.eval_block(&total, block, values) - self.others(total.constant())).abs().max(1e-9)
     }
 
-    /// [`Self::cost_yuan`] in the units of `goal`'s objective. The hard
-    /// objective is all cost; the elastic one is mostly shortfall, and a gap
-    /// on it would leave the cost loose (a plan 4 % dearer than the best with
-    /// as little shortfall, at a gap of 10⁻³).
-    fn cost(&self, m: &Built, block: &Block, values: &[f64], goal: Goal) -> f64 {
-        let yuan = self.cost_yuan(m, block, values);
-        match goal {
-            Goal::Model => self.per_yuan * yuan,
-            Goal::Cheapest { .. } => yuan,
-        }
-    }
-
     /// Block `block` of model `m` solved to the gap on its cost, which is
     /// the block's stated gap: through the bound when that proves the gap,
     /// else in full (from the bound's plan, stopping at a plan the bound
@@ -278,28 +280,23 @@ impl<'a> Bound<'a> {
         };
         // The gap stated: on `scale`, from the better of the two bounds.
         let bound = lower.map_or(sol.bound, |l| l.max(sol.bound)).min(sol.objective);
-        let gap = ((sol.objective - bound) / self.scale(m, block, &sol.values, goal)).max(0.0);
-        let status = match sol.status {
-            SolveStatus::TimeLimit => SolveStatus::TimeLimit,
-            _ if gap > 0.0 => SolveStatus::GapLimit,
-            _ => SolveStatus::Optimal,
-        };
-        Ok(Some(BlockSolution { status, gap, bound, ..sol }))
+        let gap = ((sol.objective - bound) / self.scale(m, block, &sol.values, &objective)).max(0.0);
+        Ok(Some(BlockSolution { status: stated(sol.status, gap), gap, bound, ..sol }))
     }
 
-    /// What a solve of `goal` states its gap on: the block's share of the
-    /// goal's objective. For the hard model and the least cost that is its
-    /// cost ([`Self::cost`]); for the elastic model's least shortfall, its
-    /// weighted shortfall and cost (the cost is then bounded by the second
-    /// solve, [`Goal::Cheapest`]).
-    fn scale(&self, m: &Built, block: &Block, values: &[f64], goal: Goal) -> f64 {
-        let (objective, _) = self.goal(m, goal);
-        (m.milp.eval_block(&objective, block, values) - self.others(objective.constant())).abs().max(1e-9)
+    /// What a solve states its gap on: the block's share of the `objective`
+    /// of its goal ([`Self::goal`]). For the hard model and the least cost
+    /// that is its cost ([`Self::cost_yuan`]); for the elastic model's least
+    /// shortfall, its weighted shortfall and cost (the cost is then bounded
+    /// by the second solve, [`Goal::Cheapest`]).
+    fn scale(&self, m: &Built, block: &Block, values: &[f64], objective: &Expression) -> f64 {
+        (m.milp.eval_block(objective, block, values) - self.others(objective.constant())).abs().max(1e-9)
     }
 
     /// A solution's gap on its block's cost.
     fn on_cost(&self, m: &Built, block: &Block, sol: &BlockSolution) -> f64 {
-        ((sol.objective - sol.bound) / self.cost(m, block, &sol.values, Goal::Model)).max(0.0)
+        let cost = self.per_yuan * self.cost_yuan(m, block, &sol.values);
+        ((sol.objective - sol.bound) / cost).max(0.0)
     }
 
     /// The bound model, its blocks that hold `block`'s decisions, and the
@@ -357,14 +354,14 @@ impl<'a> Bound<'a> {
     /// its decisions (or, for a goal with a row, are more than one).
     fn plan(&self, base: &Built, block: &Block, opts: &SolveOptions, goal: Goal) -> Through {
         if opts.mip_rel_gap < BOUND_MIN_GAP || self.inp.recourse.is_some() {
-            return Through::NotProven { start: None, lower: None };
+            return Through::UNTRIED;
         }
         let Some((model, theirs, sizing)) = self.theirs(base, block) else {
-            return Through::NotProven { start: None, lower: None };
+            return Through::UNTRIED;
         };
         let (objective, rows) = self.goal(model, goal);
         if !rows.is_empty() && theirs.len() > 1 {
-            return Through::NotProven { start: None, lower: None };
+            return Through::UNTRIED;
         }
         let finer = SolveOptions { mip_rel_gap: opts.mip_rel_gap / 10.0, ..*opts };
         // HiGHS's objectives leave out the constant (good_lp does not pass
@@ -384,18 +381,18 @@ impl<'a> Bound<'a> {
                     );
                 }
                 Ok(None) => return Through::Infeasible,
-                Err(_) => return Through::NotProven { start: None, lower: None },
+                Err(_) => return Through::UNTRIED,
             }
         }
         let (objective, rows) = self.goal(base, goal);
         let Ok(Some(sol)) = base.milp.solve_block_as(block, &objective, &rows, opts, &fixed, None) else {
-            return Through::NotProven { start: None, lower: None };
+            return Through::UNTRIED;
         };
         if sol.status == SolveStatus::TimeLimit {
-            return Through::NotProven { start: None, lower: None };
+            return Through::UNTRIED;
         }
         let upper = sol.objective;
-        let scale = self.scale(base, block, &sol.values, goal);
+        let scale = self.scale(base, block, &sol.values, &objective);
         // A bound above a plan of the block is no bound of it (HiGHS's
         // tolerances aside): solve in full, trusting only HiGHS's own.
         if lower > upper + BOUND_TOLERANCE * scale {
@@ -405,7 +402,6 @@ impl<'a> Bound<'a> {
         if gap > opts.mip_rel_gap {
             return Through::NotProven { start: Some(sol.values), lower: Some(lower) };
         }
-        let status = if gap > 0.0 { SolveStatus::GapLimit } else { SolveStatus::Optimal };
-        Through::Proven(BlockSolution { status, gap, bound: lower, ..sol })
+        Through::Proven(BlockSolution { status: stated(sol.status, gap), gap, bound: lower, ..sol })
     }
 }
