@@ -76,7 +76,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "S", default_value_t = 300.0)]
     pub time_limit: f64,
     /// Relative gap on cost at which each solve stops (default 1e-3: within 0.1 % of the cheapest
-    /// plan with no more shortfall); the plan states its gap (status gap_limit). From 1e-4, each
+    /// plan short nowhere by more); the plan states its gap (status gap_limit). From 1e-4, each
     /// block is first planned through its travel-free bound, and kept when proven within G; 1e-6
     /// proves near-optimality, and can take minutes.
     #[arg(long, value_name = "G", default_value_t = crate::plan::DEFAULT_GAP)]
@@ -140,6 +140,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         ..PlanOptions::default()
     };
     opts.solve.time_limit_s = args.time_limit;
+    opts.progress = common::show_progress(args.quiet);
     opts.solve.mip_rel_gap = args.gap;
     opts.solve.verbose = args.solver_log;
     let base = s.config.meta.base_year;

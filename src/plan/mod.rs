@@ -92,6 +92,9 @@ pub struct PlanOptions {
     /// Yuan per person-minute of travel per year (None: the scenario's).
     pub travel_weight: Option<f64>,
     pub solve: SolveOptions,
+    /// A progress bar of the `--stability` draws on stderr (a phased
+    /// county's 200 draws take minutes).
+    pub progress: bool,
 }
 
 /// The relative gap on cost a plan is solved to unless told otherwise
@@ -106,6 +109,7 @@ impl Default for PlanOptions {
             quantile: None,
             travel_weight: None,
             solve: SolveOptions { mip_rel_gap: DEFAULT_GAP, ..SolveOptions::default() },
+            progress: false,
         }
     }
 }
@@ -229,13 +233,30 @@ pub fn stability(s: &Scenario, sim: &Simulation, n: usize, opts: &PlanOptions) -
     let h = opts.horizon(s);
     let n = n.min(sim.draws());
     let one = PlanOptions { solve: SolveOptions { threads: 1, ..opts.solve }, ..*opts };
-    let plans: Vec<Plan> = (0..n)
+    let bar = if opts.progress && n > 1 {
+        let b = indicatif::ProgressBar::new(n as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} stability plans {pos}/{len} [{bar:30}] {elapsed} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let plans: Result<Vec<Plan>, _> = (0..n)
         .into_par_iter()
         .map(|d| {
             let demand = demands(sim, &h, |y| PlanDemand::of_draw(sim, y, d))?;
-            solve_with(s, &h, &demand, Decisions::All, None, &one)
+            let plan = solve_with(s, &h, &demand, Decisions::All, None, &one);
+            bar.inc(1);
+            plan
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
+    bar.finish_and_clear();
+    let plans = plans?;
     let share = |k: usize| if n > 0 { k as f64 / n as f64 } else { 0.0 };
     let built = s
         .candidates
