@@ -12,8 +12,8 @@
 //! `CIVPLAN_BENCH_QUICK=1`: the plans only, one run; `CIVPLAN_BENCH_ROBUST=0`:
 //! no robust plans; `CIVPLAN_BENCH_STABILITY=N`: N stability draws instead
 //! of 200 (the target then scaled by N / 200); `CIVPLAN_BENCH_GAP=G`: every
-//! plan solved to the relative gap G (`--gap`; default 10⁻⁶), e.g. 1e-3,
-//! where hard blocks are planned through the travel-free bound.
+//! plan solved to the relative gap G (`--gap`; default the CLI's 10⁻³, at
+//! which blocks are planned through the travel-free bound), e.g. 1e-6.
 
 use civplan::demand::{simulate, SimOptions};
 use civplan::plan::{plan, plan_robust, simulation_scenario, stability, PlanDemand, PlanOptions, Recourse};

@@ -41,10 +41,8 @@ pub enum Mode {
 /// yuan centre out of such a 2,000 M yuan bound (0.4 %), the plan would leave
 /// at most 0.004 % of a family's county demand unmet (0.4 of 10,000 beds);
 /// and cost is still resolved to about 0.01 % within HiGHS's relative gap of
-/// 10⁻⁶ on the whole objective. Solving for the least shortfall first and
-/// then the least cost within it (lexicographically) gave the same plans,
-/// but the second solve, under a row capping a sum of hundreds of slacks,
-/// ran into HiGHS's time limit (铜梁, three periods: 37 % gap after 30 s).
+/// 10⁻⁶ on the whole objective. The plan's cost is then resolved by a second
+/// solve at no more shortfall in any row ([`super::solve`]).
 pub const ELASTIC_COST_WEIGHT: f64 = 1e-2;
 
 /// What the plan may change.
