@@ -25,6 +25,7 @@ pub mod geo;
 pub mod limits;
 pub mod locate;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod solver;

@@ -16,7 +16,6 @@ use crate::demography::Projector;
 /// Groups of the county pyramid.
 const GROUPS: usize = CENSUS_GROUPS.len();
 use crate::scenario::{Param, Scenario};
-use indicatif::{ProgressBar, ProgressStyle};
 use metrics::Carry;
 use ndarray::{Array4, ArrayView1, Axis};
 use rand::{Rng, SeedableRng};
@@ -294,17 +293,7 @@ pub fn simulate(s: &Scenario, opts: &SimOptions) -> Simulation {
     let mut data = vec![0f32; opts.draws * per_draw];
     let per_pyr = years.len() * 2 * GROUPS;
     let mut pyr = vec![0f32; opts.draws * per_pyr];
-    let bar = if opts.progress && opts.draws > 1 {
-        let b = ProgressBar::new(opts.draws as u64);
-        b.set_style(
-            ProgressStyle::with_template("{spinner} draws {pos}/{len} [{bar:30}] {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = crate::progress::counter(opts.draws, "draws", opts.progress);
     data.par_chunks_mut(per_draw.max(1)).zip(pyr.par_chunks_mut(per_pyr)).enumerate().for_each(|(d, (slab, p))| {
         run_draw(s, &proj, &years, &opts, d, slab, p);
         bar.inc(1);

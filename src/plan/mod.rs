@@ -233,19 +233,7 @@ pub fn stability(s: &Scenario, sim: &Simulation, n: usize, opts: &PlanOptions) -
     let h = opts.horizon(s);
     let n = n.min(sim.draws());
     let one = PlanOptions { solve: SolveOptions { threads: 1, ..opts.solve }, ..*opts };
-    let bar = if opts.progress && n > 1 {
-        let b = indicatif::ProgressBar::new(n as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} stability plans {pos}/{len} [{bar:30}] {elapsed} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = crate::progress::counter(n, "stability plans", opts.progress);
     let plans: Result<Vec<Plan>, _> = (0..n)
         .into_par_iter()
         .map(|d| {

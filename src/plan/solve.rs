@@ -4,11 +4,10 @@
 //! ([`super::model::ELASTIC_COST_WEIGHT`]) — and then once more for the
 //! least cost at which no row (a norm, a town's demand, a budget, in a
 //! period) is short by more than in that plan: each slack capped at its
-//! value, a bound to HiGHS. (A cap on their weighted sum instead let the
-//! cost solve move shortfall between towns, and made it a search under a
-//! knapsack row over hundreds of slacks: one 渝北 stability draw's bound
-//! solve ran 300 s into the time limit, and 铜梁's phased plan took 3.6 s,
-//! now 0.9 s.) The model is solved as its
+//! value, a bound to HiGHS. (A cap on their weighted sum would let the cost
+//! solve move shortfall between towns, and make it a search under a
+//! knapsack row over hundreds of slacks, which ran into HiGHS's time
+//! limit.) The model is solved as its
 //! independent blocks ([`crate::solver::blocks`]), in parallel; each solve
 //! is deterministic, so the thread count changes only the time.
 //!
@@ -248,8 +247,8 @@ impl<'a> Bound<'a> {
     /// the block's stated gap: through the bound when that proves the gap,
     /// else in full (from the bound's plan, stopping at a plan the bound
     /// proves). An elastic block is then solved again for the least cost at
-    /// which no row is short by more than in the plan it found. `None`: the block has no plan
-    /// (only a hard block can be so).
+    /// which no row is short by more than in the plan it found. `None`: the
+    /// block has no plan (only a hard block can be so).
     fn solve(&self, m: &Built, block: &Block, opts: &SolveOptions) -> Result<Option<BlockSolution>, PlanError> {
         if self.inp.recourse.is_some() {
             return self.solve_here(m, block, opts);
