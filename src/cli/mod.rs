@@ -1,5 +1,8 @@
 //! The command line: parses arguments and wires library stages together.
 //! Nothing here computes; every subcommand calls library functions.
+// The flags' doc comments are their `--help` text, read in a terminal, where
+// `<county pinyin>` is a placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -27,7 +27,7 @@
 //!
 //! The solve runs in stages, each cheap and each able to stop the search:
 //!
-//! 1. **Heuristic**: greedy + interchange ([`super::heuristic`]) gives an
+//! 1. **Heuristic**: greedy + interchange (the `heuristic` module) gives an
 //!    upper bound `UB`; its cuts go in first, so the first LP already prices
 //!    every point at least at its heuristic assignment level.
 //! 2. **LP cutting planes** (Kelley): the LP master is re-solved in one HiGHS

@@ -15,7 +15,7 @@
 //! # Capacitated
 //!
 //! Every point must be *served* within the radius (Current & Storbeck 1988):
-//! the assignment block of [`super::assign`] on the pairs of `N_i` with
+//! the assignment block of the `assign` module on the pairs of `N_i` with
 //! `Σ_j x_ij = 1` and `Σ_i w_i x_ij ≤ Q_j y_j`; the objective is unchanged.
 
 use super::assign::{self, Serve};

@@ -18,7 +18,7 @@
 //! # Capacitated
 //!
 //! Coverage becomes service by sites within reach (Pirkul & Schilling 1991):
-//! the assignment block of [`super::assign`] on the pairs of `N_i` with
+//! the assignment block of the `assign` module on the pairs of `N_i` with
 //! `Σ_j x_ij ≤ 1` and `Σ_i w_i x_ij ≤ Q_j y_j`, maximising
 //! `Σ_i Σ_j w_i x_ij` (the weight actually served within the radius).
 

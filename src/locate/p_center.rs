@@ -19,7 +19,7 @@
 //!
 //! # Capacitated
 //!
-//! The assignment block of [`super::assign`] (capacity rows
+//! The assignment block of the `assign` module (capacity rows
 //! `Σ_i w_i x_ij ≤ Q_j y_j`). Single-sourced (`x` binary), `r ≥ Σ_j c_ij x_ij`
 //! is exact. Multi-sourced, a split point's largest cost must count, so a
 //! binary `a_ij` marks "site j serves some of point i":

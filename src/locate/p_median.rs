@@ -42,7 +42,7 @@
 //! more levels, until the truncated LP equals the full LP; the MILP is then
 //! solved on those levels and re-solved with more only if its solution puts
 //! a point beyond them. A greedy + interchange heuristic
-//! ([`super::heuristic`]) supplies the warm start. Every point is then
+//! (the `heuristic` module) supplies the warm start. Every point is then
 //! assigned to its cheapest open site.
 //!
 //! # Capacitated: assignment formulation (ReVelle & Swain 1970)

@@ -72,7 +72,7 @@ pub fn write(path: &Path, rows: &[Assumption]) -> io::Result<()> {
     w.flush()
 }
 
-/// Read an `assumptions.csv` written by [`write`].
+/// Read an `assumptions.csv` written by [`write()`].
 pub fn read(path: &Path) -> Result<Vec<Assumption>, csv::Error> {
     csv::Reader::from_path(path)?.deserialize().collect()
 }

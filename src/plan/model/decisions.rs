@@ -4,18 +4,18 @@
 //! Candidate `j` may be built once, in one allowed period `p` (its `period`
 //! column, or any; a committed project's group in its period, else the
 //! first): `open[j,p]` ∈ {0,1}. Its size is whole units of its family:
-//! * sizes `a;b;c`: one binary per size, Σ = open[j,p], size = Σ a·z_a;
-//! * sizes `lo..hi/step` (default `1..max`): an integer k ≤ K·open[j,p],
-//!   size = lo·open[j,p] + step·k;
+//! * sizes `a;b;c`: one binary per size, Σ = `open[j,p]`, size = Σ a·z_a;
+//! * sizes `lo..hi/step` (default `1..max`): an integer k ≤ K·`open[j,p]`,
+//!   size = lo·`open[j,p]` + step·k;
 //!
 //! so an open facility is never empty and a closed one holds nothing. Beds
 //! have an integer nursing part ≤ size (a centralised-care place is a nursing
 //! bed), a cemetery an integer eco-burial part ≤ size. Land lies between the
 //! candidate's land per unit × size and its maximum land (× open).
 //!
-//! Existing facility `e` (a row of `count` facilities): close[e,p] ∈
+//! Existing facility `e` (a row of `count` facilities): `close[e,p]` ∈
 //! {0..count} units in period p (each takes count⁻¹ of its capacity, beds and
-//! land with it), convert[e,p] beds into nursing beds, transfer[e,p]
+//! land with it), `convert[e,p]` beds into nursing beds, `transfer[e,p]`
 //! government-run beds to social operation (a single facility is handed
 //! over whole). A facility that closes is not converted, transferred or
 //! expanded (one binary `closing[e]` excludes them), which keeps every
