@@ -179,9 +179,16 @@ enum Goal<'c> {
 
 /// A model's slacks, in an order the same in every model of the same
 /// inputs (the rows of its norms and demand, then its budgets), so that the
-/// caps of [`Goal::Cheapest`] found in the model hold in its bound too.
-fn slacks(m: &Built) -> Vec<good_lp::Variable> {
-    m.rows.iter().filter_map(|r| r.slack).chain(m.budgets.iter().map(|b| b.slack)).collect()
+/// caps of [`Goal::Cheapest`] found in the model hold in its bound too; each
+/// with its position among `block`'s variables (None: another block's).
+fn slacks(m: &Built, block: &Block) -> Vec<(good_lp::Variable, Option<usize>)> {
+    let index = m.milp.index();
+    m.rows
+        .iter()
+        .filter_map(|r| r.slack)
+        .chain(m.budgets.iter().map(|b| b.slack))
+        .map(|v| (v, block.vars.binary_search(&index[&v]).ok()))
+        .collect()
 }
 
 impl<'a> Bound<'a> {
@@ -200,16 +207,15 @@ impl<'a> Bound<'a> {
         match goal {
             Goal::Model => (m.milp.objective.clone(), Vec::new()),
             Goal::Cheapest { caps } => {
-                let index = m.milp.index();
-                let own = slacks(m);
+                let own = slacks(m, block);
                 debug_assert_eq!(own.len(), caps.len());
                 // A cap on a single slack is a bound to HiGHS's presolve: no
                 // knapsack row over hundreds of slacks to search under.
                 let rows = own
                     .into_iter()
                     .zip(caps)
-                    .filter(|(v, _)| block.vars.binary_search(&index[v]).is_ok())
-                    .filter_map(|(v, cap)| cap.map(|c| good_lp::constraint::leq(v, c)))
+                    .filter(|((_, at), _)| at.is_some())
+                    .filter_map(|((v, _), cap)| cap.map(|c| good_lp::constraint::leq(v, c)))
                     .collect();
                 (m.costs.total(), rows)
             }
@@ -220,14 +226,7 @@ impl<'a> Bound<'a> {
     /// slacks at the plan's value (HiGHS holds a bound to 10⁻⁷ in the
     /// row's units, a millionth of a bed).
     fn caps(&self, m: &Built, block: &Block, values: &[f64]) -> Vec<Option<f64>> {
-        let index = m.milp.index();
-        slacks(m)
-            .iter()
-            .map(|v| {
-                let at = block.vars.binary_search(&index[v]).ok()?;
-                Some(values[at].max(0.0))
-            })
-            .collect()
+        slacks(m, block).into_iter().map(|(_, at)| at.map(|i| values[i].max(0.0))).collect()
     }
 
     /// The share of a constant carried by the other blocks: each block's
