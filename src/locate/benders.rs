@@ -54,7 +54,7 @@
 //! In the MILPs the start is given to HiGHS and its primal heuristics are
 //! switched off (the start is usually optimal already; sub-MIPs only spend
 //! time), as are probing with lifting and restarts, which cost more than
-//! they gained on the 600 × 150 benchmark (2.0 s → 1.3 s).
+//! they gain on the large benchmark instances.
 
 use super::error::LocateError;
 use super::heuristic;

@@ -74,8 +74,7 @@ pub struct FamilyDef {
     /// Link each town's assignment to a candidate with its opening, x ≤
     /// demand × open, besides the site's capacity: the few large sites of
     /// places, halls and plots otherwise open a sliver each in the LP to sit
-    /// near every town, and the search closes that gap one site at a time
-    /// (铜梁, one period: 3,207 → 718 B&B nodes with it for all but beds).
+    /// near every town, and the search closes that gap one site at a time.
     pub tight_linking: Linking,
 }
 
@@ -84,12 +83,9 @@ pub struct FamilyDef {
 pub enum Linking {
     Always,
     /// In a one-period plan of one demand only (not robust). Beds, whose every
-    /// town reaches every site:
-    /// with the rows one period solves 3–5× faster (安岳 2025, one draw:
-    /// 6.2 → 1.2 s; 潼南 2.7 → 0.7 s) but a phased plan 4–10× slower
-    /// (安岳 39 → 148 s, 潼南 8 → 82 s), its LP grown by a row per town,
-    /// site and period (or draw: 潼南's robust 2025 plan over 5 draws then
-    /// finds no plan within 2 s).
+    /// town reaches every site: the rows speed up one period's search several
+    /// times, but grow the LP by a row per town, site and period (or draw),
+    /// which slows a phased or robust plan more than they save.
     SinglePeriod,
 }
 

@@ -19,8 +19,7 @@
 //! than the cheapest plan short nowhere by more; its first solve, for the
 //! least shortfall, is proven to the gap on its own objective (shortfall
 //! and weighted cost), which HiGHS cannot close where the shortfall's LP
-//! bound is weak but the bound below proves at once (a draw of 垫江 that
-//! stopped at the 300 s time limit now takes a second).
+//! bound is weak but the bound below proves at once.
 //!
 //! **The travel-free bound.** With a gap of at least [`BOUND_MIN_GAP`], a
 //! block is first planned through its travel-free bound ([`build_bound`]):
@@ -45,8 +44,8 @@ use std::sync::OnceLock;
 
 /// The least `--gap` at which a block is first planned through the
 /// travel-free bound. The bound differs from the optimum by the travel its
-/// pooling hides, 0.01–0.02 % of the cost of 垫江's and 安岳's phased
-/// plans; a tighter gap would rarely be proven that way.
+/// pooling hides, a few hundredths of a per cent of a phased plan's cost;
+/// a tighter gap would rarely be proven that way.
 pub const BOUND_MIN_GAP: f64 = 1e-4;
 
 /// How far, relative to the block's scale, the bound's optimum may lie
@@ -293,8 +292,8 @@ impl<'a> Bound<'a> {
         // gap is on the block's share of the objective (`scale`), which is at
         // least the bound's optimum plus the block's share of the constant
         // (HiGHS's objectives leave the constant out). An absolute gap of as
-        // much, given to HiGHS too, slowed 垫江's cemetery block 4 → 15 s: it
-        // prunes the nodes where the better plans were found.
+        // much is not given to HiGHS: it would prune the nodes where the
+        // better plans are found.
         let share = objective.constant() - self.others(objective.constant());
         let targeted = SolveOptions {
             objective_target: lower.map_or(f64::NEG_INFINITY, |l| l + opts.mip_rel_gap * (l.max(0.0) + share)),

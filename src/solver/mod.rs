@@ -47,21 +47,16 @@ impl SolveOptions {
     /// Apply these options to a good_lp HiGHS problem.
     ///
     /// HiGHS's sub-MIP heuristics (RINS, RENS) and its root reduced-cost
-    /// heuristic are off: on civplan's models they spent most of the time
-    /// without shortening the search (measured, one HiGHS thread: a single-
-    /// draw plan of 潼南 2.0–3.3 s → 0.5–0.7 s, the 300 × 60 CFLP 16.0 s →
-    /// 9.8 s, the same optima). Feasibility jump is off too: the plan models
-    /// find incumbents by rounding and diving at once, and without it 20
-    /// single-draw plans took 潼南 11.5 → 9.9 s, 安岳 12.6 → 11.8 s, 渝北 9.4
-    /// → 8.7 s, 垫江 2.7 → 2.5 s (same objectives). Rounding and diving stay.
+    /// heuristic are off: on civplan's models they spend most of the time
+    /// without shortening the search, and reach the same optima. Feasibility
+    /// jump is off too: the plan models find incumbents by rounding and
+    /// diving at once, which stay.
     ///
     /// Branching trusts pseudo-costs from the first observation
     /// (`mip_pscost_minreliable` 0, HiGHS's default 8) instead of strong-
     /// branching each candidate until it has 8: on the plan models strong
-    /// branching was half the LP iterations (潼南: 3,437 of 6,479). Measured,
-    /// 20 single-draw plans each, one thread: 潼南 16.4 → 10.0 s, 垫江 3.1 →
-    /// 2.4 s, 渝北 9.3 → 9.1 s, 安岳 unchanged; same objectives to HiGHS's
-    /// tolerance.
+    /// branching is about half the LP iterations and seldom changes the
+    /// branch taken.
     pub fn apply(&self, mut problem: HighsProblem) -> HighsProblem {
         problem.set_verbose(self.verbose);
         for (key, value) in self.highs_options() {
